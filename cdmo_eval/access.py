@@ -1,0 +1,81 @@
+"""Access helpers: the one place that decides who may see and change what.
+
+Every view, download and API endpoint fetches its object through one of these. A user
+who is not a member of the evaluation gets 404 (we do not even confirm that it exists);
+a member whose role lacks the capability gets 403.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from partners.models import Candidate, Evaluation, Membership, Role
+
+
+class Can(StrEnum):
+    READ = "read"
+    EDIT_EVIDENCE = "edit_evidence"
+    EDIT_NEGOTIATIONS = "edit_negotiations"
+    SCORE = "score"
+    EXPORT = "export"
+    MANAGE = "manage"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
+    Role.LEAD: frozenset(Can),
+    Role.EVALUATOR: frozenset({Can.READ, Can.EDIT_EVIDENCE, Can.SCORE}),
+    Role.PROCUREMENT: frozenset(
+        {Can.READ, Can.EDIT_EVIDENCE, Can.EDIT_NEGOTIATIONS, Can.EXPORT}
+    ),
+    Role.OBSERVER: frozenset({Can.READ}),
+}
+
+
+def role_can(role: str, capability: Can) -> bool:
+    return capability in ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def membership_for(user, evaluation_id: int) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(evaluation_id=evaluation_id, user=user)
+        .only("id", "role", "evaluation_id", "user_id")
+        .first()
+    )
+
+
+def _check(membership: Membership | None, need: Can) -> Membership:
+    if membership is None:
+        raise Http404("No such evaluation.")
+    if not role_can(membership.role, need):
+        raise PermissionDenied("Your role in this evaluation does not allow this.")
+    return membership
+
+
+def get_evaluation_for(user, key: str, need: Can = Can.READ) -> Evaluation:
+    """The evaluation named by ``key`` if ``user`` is a member allowed to ``need``.
+
+    The member's role is attached as ``evaluation.membership``.
+    """
+    evaluation = Evaluation.objects.filter(key=key).first()
+    if evaluation is None:
+        raise Http404("No such evaluation.")
+    evaluation.membership = _check(membership_for(user, evaluation.pk), need)
+    return evaluation
+
+
+def get_candidate_for(user, pk: int, need: Can = Can.READ) -> Candidate:
+    """The candidate ``pk`` if ``user`` may ``need`` in its evaluation."""
+    candidate = (
+        Candidate.objects.select_related("evaluation", "cdmo", "bulk_site")
+        .filter(pk=pk)
+        .first()
+    )
+    if candidate is None:
+        raise Http404("No such candidate.")
+    candidate.evaluation.membership = _check(
+        membership_for(user, candidate.evaluation_id), need
+    )
+    return candidate

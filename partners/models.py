@@ -1,0 +1,263 @@
+"""Who is evaluated, by whom, and the evidence gathered about them."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    LEAD = "lead", _("Evaluation lead")
+    EVALUATOR = "evaluator", _("Evaluator")
+    PROCUREMENT = "procurement", _("Procurement")
+    OBSERVER = "observer", _("Observer")
+
+
+class Evaluation(models.Model):
+    class Status(models.TextChoices):
+        SETUP = "setup", _("Setting up")
+        SCORING = "scoring", _("Scoring open")
+        CLOSED = "closed", _("Scoring closed")
+        DECIDED = "decided", _("Decided")
+
+    key = models.SlugField(_("key"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    program = models.CharField(_("program"), max_length=100)
+    modality = models.CharField(_("modality"), max_length=100, blank=True)
+    phase = models.CharField(_("phase"), max_length=50, blank=True)
+    scope = models.TextField(_("scope"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SETUP
+    )
+    as_of = models.DateField(
+        _("as of"),
+        null=True,
+        blank=True,
+        help_text=_("Date the signals are measured at; empty means today."),
+    )
+    response_target_days = models.PositiveSmallIntegerField(
+        _("response target (days)"), default=5, validators=[MinValueValidator(1)]
+    )
+    sensitivity_delta = models.DecimalField(
+        _("sensitivity δ"),
+        max_digits=3,
+        decimal_places=2,
+        default=0.2,
+        validators=[MinValueValidator(0), MaxValueValidator(0.9)],
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        through_fields=("evaluation", "user"),
+        related_name="evaluations",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "name"]
+        verbose_name = _("evaluation")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation_detail", kwargs={"key": self.key})
+
+
+class Membership(models.Model):
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["evaluation", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "user"], name="membership_unique_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} in {self.evaluation}"
+
+
+class ContactLevel(models.TextChoices):
+    LEADERSHIP = "leadership", _("Leadership")
+    BUSINESS_DEVELOPMENT = "business_development", _("Business development")
+    PROJECT_TEAM = "project_team", _("Project team")
+    OPERATIONS = "operations", _("Operations")
+    QUALITY = "quality", _("Quality")
+
+
+# The people who would actually run the work, as opposed to those who sell it.
+DELIVERY_LEVELS = frozenset(
+    {ContactLevel.OPERATIONS, ContactLevel.QUALITY, ContactLevel.PROJECT_TEAM}
+)
+
+
+class Cdmo(models.Model):
+    key = models.SlugField(_("key"), max_length=64, unique=True)
+    name = models.CharField(_("company"), max_length=200)
+    headquarters = models.CharField(_("headquarters"), max_length=200, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    ownership = models.CharField(
+        _("ownership"),
+        max_length=200,
+        blank=True,
+        help_text=_("Public, private equity, family-owned, part of a group…"),
+    )
+    modalities = models.CharField(_("modalities offered"), max_length=300, blank=True)
+    culture_meaning = models.TextField(_("what culture means to them"), blank=True)
+    culture_how_built = models.TextField(_("how they build it internally"), blank=True)
+    culture_customer_impact = models.TextField(
+        _("how it shows in the customer experience"), blank=True
+    )
+    culture_vision = models.TextField(_("their vision"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("CDMO")
+        verbose_name_plural = _("CDMOs")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cdmo_detail", kwargs={"key": self.key})
+
+
+class Site(models.Model):
+    class Stage(models.TextChoices):
+        CLINICAL = "clinical", _("Clinical")
+        COMMERCIAL = "commercial", _("Commercial")
+        BOTH = "both", _("Clinical and commercial")
+
+    cdmo = models.ForeignKey(Cdmo, on_delete=models.CASCADE, related_name="sites")
+    key = models.SlugField(_("key"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text=_("ISO code, e.g. IE")
+    )
+    capabilities = models.TextField(_("capabilities and modalities"), blank=True)
+    scale = models.CharField(_("scale"), max_length=200, blank=True)
+    stage = models.CharField(
+        _("clinical / commercial"), max_length=16, choices=Stage.choices, blank=True
+    )
+    last_inspection_date = models.DateField(
+        _("last regulatory inspection"), null=True, blank=True
+    )
+    last_inspection_outcome = models.CharField(
+        _("inspection outcome"), max_length=300, blank=True
+    )
+
+    class Meta:
+        ordering = ["cdmo__name", "name"]
+
+    def __str__(self) -> str:
+        place = ", ".join(p for p in (self.city, self.country) if p)
+        return f"{self.name} ({place})" if place else self.name
+
+
+class Contact(models.Model):
+    cdmo = models.ForeignKey(Cdmo, on_delete=models.CASCADE, related_name="contacts")
+    key = models.SlugField(_("key"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    level = models.CharField(_("level"), max_length=24, choices=ContactLevel.choices)
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+    )
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        ordering = ["cdmo__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_level_display()})"
+
+
+class Candidate(models.Model):
+    class Stage(models.TextChoices):
+        LONG_LIST = "long_list", _("Long list")
+        SHORT_LIST = "short_list", _("Short list")
+        DUE_DILIGENCE = "due_diligence", _("Due diligence")
+        SELECTED = "selected", _("Selected")
+        DECLINED = "declined", _("Declined")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="candidates"
+    )
+    cdmo = models.ForeignKey(Cdmo, on_delete=models.PROTECT, related_name="candidacies")
+    bulk_site = models.ForeignKey(
+        Site,
+        verbose_name=_("proposed bulk-manufacturing site"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    stage = models.CharField(
+        _("stage"), max_length=16, choices=Stage.choices, default=Stage.LONG_LIST
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["cdmo__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "cdmo"], name="candidate_unique_cdmo"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.cdmo)
+
+    def get_absolute_url(self) -> str:
+        return reverse("candidate_detail", kwargs={"pk": self.pk})
+
+
+class StageChange(models.Model):
+    """One move of a candidate between stages, kept as history."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.CharField(max_length=16, choices=Candidate.Stage.choices)
+    to_stage = models.CharField(max_length=16, choices=Candidate.Stage.choices)
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate}: {self.from_stage} → {self.to_stage}"

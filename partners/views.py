@@ -1,0 +1,155 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cdmo_eval.access import Can, get_evaluation_for, role_can
+from cdmo_eval.forms import add_service_error
+
+from . import selectors, services
+from .forms import EvaluationForm, MemberAddForm, MemberInviteForm, MemberRoleForm
+from .models import Membership, Role
+
+
+def evaluation_list(request):
+    evaluations = selectors.evaluations_for_user(request.user)
+    return render(
+        request,
+        "partners/evaluation_list.html",
+        {
+            "evaluations": evaluations,
+            "roles": Role.choices,
+            "can_create": request.user.has_perm("partners.add_evaluation"),
+        },
+    )
+
+
+@permission_required("partners.add_evaluation", raise_exception=True)
+def evaluation_create(request):
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        evaluation = services.evaluation_create(
+            created_by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Evaluation created. You are its lead."))
+        return redirect(evaluation)
+    return render(request, "partners/evaluation_form.html", {"form": form})
+
+
+def evaluation_detail(request, key):
+    evaluation = get_evaluation_for(request.user, key)
+    role = evaluation.membership.role
+    return render(
+        request,
+        "partners/evaluation_detail.html",
+        {
+            "evaluation": evaluation,
+            "candidates": selectors.evaluation_candidates(evaluation),
+            "members": selectors.evaluation_members(evaluation),
+            "can_manage": role_can(role, Can.MANAGE),
+        },
+    )
+
+
+def _members_page(request, evaluation, add_form=None, invite_form=None, status=200):
+    return render(
+        request,
+        "partners/members.html",
+        {
+            "evaluation": evaluation,
+            "members": selectors.evaluation_members(evaluation),
+            "add_form": add_form or MemberAddForm(),
+            "invite_form": invite_form or MemberInviteForm(),
+            "role_form": MemberRoleForm(),
+            "can_manage": role_can(evaluation.membership.role, Can.MANAGE),
+        },
+        status=status,
+    )
+
+
+def member_list(request, key):
+    evaluation = get_evaluation_for(request.user, key)
+    return _members_page(request, evaluation)
+
+
+@require_POST
+def member_add(request, key):
+    evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_add(
+                evaluation=evaluation,
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc, field="user")
+        else:
+            messages.success(request, _("Member added."))
+            return redirect("member_list", key=key)
+    return _members_page(request, evaluation, add_form=form, status=400)
+
+
+@require_POST
+def member_invite(request, key):
+    evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
+    form = MemberInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.member_invite(
+                evaluation=evaluation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+                base_url=request.build_absolute_uri("/")[:-1],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc, field="email")
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s.")
+                % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("member_list", key=key)
+    return _members_page(request, evaluation, invite_form=form, status=400)
+
+
+@require_POST
+def member_role(request, key, pk):
+    evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
+    membership = get_object_or_404(Membership, pk=pk, evaluation=evaluation)
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the listed roles."))
+    else:
+        try:
+            services.membership_change_role(
+                membership=membership, role=form.cleaned_data["role"], by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(user)s is now %(role)s.")
+                % {"user": membership.user, "role": membership.get_role_display()},
+            )
+    return redirect("member_list", key=key)
+
+
+@require_POST
+def member_remove(request, key, pk):
+    evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
+    membership = get_object_or_404(Membership, pk=pk, evaluation=evaluation)
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(user)s removed.") % {"user": membership.user})
+    return redirect("member_list", key=key)

@@ -1,0 +1,79 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from partners.models import Candidate, Cdmo, Contact, Evaluation, Membership, Role, Site
+
+PASSWORD = "test-pass-123!"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@sponsor.example")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.django.Password(PASSWORD)
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evaluation
+
+    key = factory.Sequence(lambda n: f"eval-{n}")
+    name = factory.Sequence(lambda n: f"Program {n} drug substance")
+    program = factory.Sequence(lambda n: f"PX-{n}")
+    modality = "monoclonal antibody"
+    phase = "Phase 2"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    evaluation = factory.SubFactory(EvaluationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.EVALUATOR
+
+
+class CdmoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cdmo
+
+    key = factory.Sequence(lambda n: f"cdmo-{n}")
+    name = factory.Sequence(lambda n: f"Contract Biologics {n}")
+    headquarters = "Dublin, Ireland"
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+
+    cdmo = factory.SubFactory(CdmoFactory)
+    key = factory.Sequence(lambda n: f"site-{n}")
+    name = factory.Sequence(lambda n: f"Plant {n}")
+    city = "Dublin"
+    country = "IE"
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    cdmo = factory.SubFactory(CdmoFactory)
+    key = factory.Sequence(lambda n: f"contact-{n}")
+    name = factory.Faker("name")
+    level = "operations"
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    evaluation = factory.SubFactory(EvaluationFactory)
+    cdmo = factory.SubFactory(CdmoFactory)
+    bulk_site = factory.SubFactory(SiteFactory, cdmo=factory.SelfAttribute("..cdmo"))
+    stage = Candidate.Stage.SHORT_LIST

@@ -1,0 +1,80 @@
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_in_and_out(client):
+    UserFactory(username="alice")
+    response = client.post(
+        reverse("login"), {"username": "alice", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("evaluation_list")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("evaluation_list")).status_code == 302
+
+
+def test_wrong_password_is_explained(client):
+    UserFactory(username="alice")
+    response = client.post(reverse("login"), {"username": "alice", "password": "x"})
+    assert response.status_code == 200
+    assert "correct username and password" in response.content.decode()
+
+
+def test_repeated_failures_lock_the_account_with_a_clear_message(client):
+    UserFactory(username="alice")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "alice", "password": "wrong"})
+    # Even the right password is refused while locked out.
+    response = client.post(
+        reverse("login"), {"username": "alice", "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    assert "Too many failed sign-in attempts" in response.content.decode()
+
+
+def test_password_change(as_user):
+    user = UserFactory()
+    client = as_user(user)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Another-pass-2026",
+            "new_password2": "Another-pass-2026",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Another-pass-2026")
+
+
+def test_idle_sessions_expire():
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_AGE <= 60 * 60
+
+
+def test_pages_carry_a_strict_csp_and_no_external_assets(as_user):
+    response = as_user(UserFactory()).get(reverse("evaluation_list"))
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    page = response.content.decode()
+    assert "cdn" not in page.lower()
+    assert "<script>" not in page  # no inline scripts
+    assert " style=" not in page  # no inline styles
+
+
+def test_unknown_page_is_a_friendly_404(as_user):
+    response = as_user(UserFactory()).get("/evaluations/no-such-thing/")
+    assert response.status_code == 404
+    assert "Back to your evaluations" in response.content.decode()
+
+
+def test_healthz_needs_no_login(client):
+    response = client.get(reverse("healthz"))
+    assert response.json() == {"status": "ok"}
