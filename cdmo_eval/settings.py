@@ -26,10 +26,10 @@ DEBUG = env.bool("DEBUG", default=True)
 if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-only")
 else:
-    try:
-        SECRET_KEY = env("SECRET_KEY")
-    except ImproperlyConfigured as exc:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.") from exc
+    # An empty value (``SECRET_KEY=`` as shipped in .env.example) counts as unset.
+    SECRET_KEY = env("SECRET_KEY", default="")
+    if not SECRET_KEY:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"] if DEBUG else []
@@ -108,7 +108,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("FILES_ROOT", default=str(VAR_DIR / "files"))
-MEDIA_URL = None
+# No public URL serves these files; the value only satisfies tools that need one.
+MEDIA_URL = "/private-files-are-never-served/"
 
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:

@@ -60,8 +60,8 @@ def _members_page(request, evaluation, add_form=None, invite_form=None, status=2
         {
             "evaluation": evaluation,
             "members": selectors.evaluation_members(evaluation),
-            "add_form": add_form or MemberAddForm(),
-            "invite_form": invite_form or MemberInviteForm(),
+            "add_form": add_form or MemberAddForm(prefix="add"),
+            "invite_form": invite_form or MemberInviteForm(prefix="invite"),
             "role_form": MemberRoleForm(),
             "can_manage": role_can(evaluation.membership.role, Can.MANAGE),
         },
@@ -77,7 +77,7 @@ def member_list(request, key):
 @require_POST
 def member_add(request, key):
     evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
-    form = MemberAddForm(request.POST)
+    form = MemberAddForm(request.POST, prefix="add")
     if form.is_valid():
         try:
             services.membership_add(
@@ -97,7 +97,7 @@ def member_add(request, key):
 @require_POST
 def member_invite(request, key):
     evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
-    form = MemberInviteForm(request.POST)
+    form = MemberInviteForm(request.POST, prefix="invite")
     if form.is_valid():
         try:
             services.member_invite(

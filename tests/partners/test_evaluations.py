@@ -60,7 +60,7 @@ def test_staff_is_not_a_member_by_default(as_user, evaluation):
 def _add(client, evaluation, user, role="observer"):
     return client.post(
         reverse("member_add", args=[evaluation.key]),
-        {"user": user.username, "role": role},
+        {"add-user": user.username, "add-role": role},
     )
 
 
@@ -90,7 +90,7 @@ def test_add_unknown_user_shows_error_next_to_field(as_user, evaluation, member)
     client = as_user(member(Role.LEAD))
     response = client.post(
         reverse("member_add", args=[evaluation.key]),
-        {"user": "nobody-here", "role": "observer"},
+        {"add-user": "nobody-here", "add-role": "observer"},
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -168,7 +168,10 @@ def test_invite_creates_account_and_set_password_link_works(
     with django_capture_on_commit_callbacks(execute=True):
         response = lead_client.post(
             reverse("member_invite", args=[evaluation.key]),
-            {"email": "New.Person@CDMO-sponsor.example", "role": "evaluator"},
+            {
+                "invite-email": "New.Person@CDMO-sponsor.example",
+                "invite-role": "evaluator",
+            },
         )
     assert response.status_code == 302
     invited = Membership.objects.get(user__email="new.person@cdmo-sponsor.example")
@@ -195,7 +198,7 @@ def test_invite_with_bad_email_keeps_input(as_user, evaluation, member):
     client = as_user(member(Role.LEAD))
     response = client.post(
         reverse("member_invite", args=[evaluation.key]),
-        {"email": "not-an-email", "role": "evaluator"},
+        {"invite-email": "not-an-email", "invite-role": "evaluator"},
     )
     assert response.status_code == 400
     page = response.content.decode()
