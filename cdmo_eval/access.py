@@ -10,7 +10,17 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from partners.models import Candidate, Evaluation, Membership, Role
+from partners.models import (
+    Attachment,
+    Candidate,
+    Cdmo,
+    CultureInterview,
+    Evaluation,
+    Finding,
+    Membership,
+    Role,
+    SiteVisit,
+)
 
 
 class Can(StrEnum):
@@ -79,3 +89,64 @@ def get_candidate_for(user, pk: int, need: Can = Can.READ) -> Candidate:
         membership_for(user, candidate.evaluation_id), need
     )
     return candidate
+
+
+def _evidence_for(user, model, pk: int, need: Can):
+    obj = (
+        model.objects.select_related("candidate__evaluation", "candidate__cdmo")
+        .filter(pk=pk)
+        .first()
+    )
+    if obj is None:
+        raise Http404("Not found.")
+    evaluation = obj.candidate.evaluation
+    evaluation.membership = _check(membership_for(user, evaluation.pk), need)
+    return obj
+
+
+def get_interview_for(user, pk: int, need: Can = Can.READ) -> CultureInterview:
+    return _evidence_for(user, CultureInterview, pk, need)
+
+
+def get_visit_for(user, pk: int, need: Can = Can.READ) -> SiteVisit:
+    return _evidence_for(user, SiteVisit, pk, need)
+
+
+def get_finding_for(user, pk: int, need: Can = Can.READ) -> Finding:
+    return _evidence_for(user, Finding, pk, need)
+
+
+def get_attachment_for(user, pk: int, need: Can = Can.READ) -> Attachment:
+    attachment = (
+        Attachment.objects.select_related(
+            "interview__candidate__evaluation", "visit__candidate__evaluation"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if attachment is None:
+        raise Http404("Not found.")
+    parent = attachment.interview or attachment.visit
+    evaluation = parent.candidate.evaluation
+    evaluation.membership = _check(membership_for(user, evaluation.pk), need)
+    return attachment
+
+
+def directory_role(user, need: Can = Can.READ) -> None:
+    """The CDMO directory is shared across evaluations: members of any evaluation
+    read it, and those whose role edits evidence somewhere may edit it."""
+    if not user.is_authenticated:
+        raise Http404("Not found.")
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    if not roles:
+        raise Http404("Not found.")
+    if not any(role_can(role, need) for role in roles):
+        raise PermissionDenied("Your roles do not allow editing the directory.")
+
+
+def get_cdmo_for(user, key: str, need: Can = Can.READ) -> Cdmo:
+    directory_role(user, need)
+    cdmo = Cdmo.objects.filter(key=key).first()
+    if cdmo is None:
+        raise Http404("No such CDMO.")
+    return cdmo

@@ -8,7 +8,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
-from partners.models import Candidate, Cdmo, Contact, Evaluation, Membership, Site
+from partners.models import (
+    Candidate,
+    Cdmo,
+    Contact,
+    CultureInterview,
+    Evaluation,
+    Finding,
+    Membership,
+    Site,
+    SiteVisit,
+)
 
 User = get_user_model()
 
@@ -355,8 +365,310 @@ def _evaluations(users) -> list[Evaluation]:
     return evaluations
 
 
+# Interviews: Northbridge's culture pulls through from leadership to operations;
+# Helvetica's does not (leadership says one thing, the project team another);
+# Cascadia's people who run the work were met; Sakura only through BD.
+INTERVIEWS = [
+    # key, cdmo, date, site, interviewees, interviewers, answers, notes
+    (
+        "nb-i1",
+        "northbridge",
+        "2026-02-10",
+        "nb-dublin",
+        ["nb-ceo"],
+        ["lead"],
+        (
+            "Keeping promises visibly.",
+            "Operators co-design batch records.",
+            "One named lead who can decide.",
+            "Partner into launch.",
+        ),
+        "CEO gave concrete examples of missed batches disclosed to clients.",
+    ),
+    (
+        "nb-i2",
+        "northbridge",
+        "2026-03-04",
+        "nb-dublin",
+        ["nb-ops", "nb-qa"],
+        ["evaluator", "evaluator2"],
+        (
+            "Same words as the CEO: say what you do, do what you say.",
+            "Shift leads run the weekly 'misses' review.",
+            "Operators join sponsor calls during campaigns.",
+            "Wants our product to be their reference launch.",
+        ),
+        "Operators described deviations openly; QA director walked us through CAPA "
+        "trending without being asked.",
+    ),
+    (
+        "hv-i1",
+        "helvetica",
+        "2026-02-18",
+        "hv-basel",
+        ["hv-svp", "hv-bd"],
+        ["lead"],
+        (
+            "Precision and reliability at scale.",
+            "Global values programme.",
+            "Executive steering committees.",
+            "Most trusted network.",
+        ),
+        "Polished presentation; little about how teams actually work.",
+    ),
+    (
+        "hv-i2",
+        "helvetica",
+        "2026-03-20",
+        "hv-basel",
+        ["hv-pm"],
+        ["evaluator", "procurement"],
+        (
+            "Hard to say; corporate sends the slides.",
+            "Not really built locally; targets come from the group.",
+            "Changes need sign-off from Visp and the group legal team.",
+            "Survive the next reorganisation.",
+        ),
+        "Project manager could not commit to timelines without escalating; the "
+        "culture described by leadership did not pull through to the project team.",
+    ),
+    (
+        "cc-i1",
+        "cascadia",
+        "2026-02-25",
+        "cc-bothell",
+        ["cc-ops", "cc-pm"],
+        ["evaluator2"],
+        (
+            "Speed without shortcuts.",
+            "Pods per program.",
+            "Daily stand-ups during transfer.",
+            "IND to BLA fast.",
+        ),
+        "Pods are real; supervisor knew the sponsor programs by name.",
+    ),
+    (
+        "sk-i1",
+        "sakura",
+        "2026-04-02",
+        None,
+        ["sk-bd"],
+        ["procurement"],
+        ("Craftsmanship.", "Long tenure.", "Thorough answers.", "Bridge to Asia."),
+        "Remote call with business development only.",
+    ),
+]
+
+VISITS = [
+    # key, cdmo, site, date, attendees, contacts, agenda, observations
+    (
+        "nb-v1",
+        "northbridge",
+        "nb-dublin",
+        "2026-03-04",
+        ["evaluator", "evaluator2"],
+        ["nb-ops", "nb-qa"],
+        "Plant tour, QA systems review, batch-record walkthrough.",
+        "Clean, well-run single-use suites; line clearance observed; good "
+        "housekeeping; data-integrity controls on the MES.",
+    ),
+    (
+        "hv-v1",
+        "helvetica",
+        "hv-basel",
+        "2026-03-20",
+        ["evaluator", "procurement"],
+        ["hv-pm"],
+        "Development centre tour.",
+        "Visited the development centre only; the Visp bulk plant was not offered.",
+    ),
+    (
+        "cc-v1",
+        "cascadia",
+        "cc-bothell",
+        "2026-02-25",
+        ["evaluator2", "lead"],
+        ["cc-ops", "cc-pm"],
+        "Full plant tour and tech-transfer workshop.",
+        "Capacity tight in Q3; warehouse space limited; strong operator training.",
+    ),
+]
+
+FINDINGS = [
+    # cdmo, kind, text, source (kind, key), bridging plan, owner, carry, status
+    (
+        "northbridge",
+        "strength",
+        "Operators and QA describe the same culture as the "
+        "CEO; deviations discussed openly.",
+        ("interview", "nb-i2"),
+        "",
+        "evaluator",
+        False,
+        "open",
+    ),
+    (
+        "northbridge",
+        "shared_gap",
+        "Neither side has a defined path for "
+        "commercial-scale process validation timing.",
+        ("interview", "nb-i1"),
+        "Joint PPQ planning workshop before MSA signature; add timeline to SOW.",
+        "lead",
+        True,
+        "open",
+    ),
+    (
+        "northbridge",
+        "weakness",
+        "Single bulk site; no backup train for ABX-101.",
+        ("site_visit", "nb-v1"),
+        "Add business-continuity clause and capacity reservation in the MSA.",
+        "procurement",
+        True,
+        "open",
+    ),
+    (
+        "helvetica",
+        "weakness",
+        "Project team cannot decide without escalation to group; decisions take weeks.",
+        ("interview", "hv-i2"),
+        "Steering committee with decision rights named in the governance plan.",
+        "lead",
+        True,
+        "open",
+    ),
+    (
+        "helvetica",
+        "weakness",
+        "Bulk site Visp not shown; CAPA from 2025 inspection still open.",
+        ("site_visit", "hv-v1"),
+        "Visit Visp before short-listing; request CAPA closure evidence.",
+        "evaluator",
+        True,
+        "open",
+    ),
+    (
+        "helvetica",
+        "strength",
+        "Large-scale stainless capacity secures commercial supply.",
+        ("other", ""),
+        "",
+        None,
+        False,
+        "accepted_risk",
+    ),
+    (
+        "cascadia",
+        "strength",
+        "Tech-transfer pods with daily stand-ups.",
+        ("site_visit", "cc-v1"),
+        "",
+        "evaluator2",
+        False,
+        "open",
+    ),
+    (
+        "cascadia",
+        "shared_gap",
+        "Warehouse space limited for our raw-material safety stock.",
+        ("site_visit", "cc-v1"),
+        "Sponsor-held safety stock at a 3PL; named in the quality agreement.",
+        "procurement",
+        True,
+        "bridged",
+    ),
+    (
+        "cascadia",
+        "weakness",
+        "Q3 capacity is tight.",
+        ("negotiation", ""),
+        "Reserve slots in the SOW with a 6-month firm window.",
+        "procurement",
+        True,
+        "open",
+    ),
+    (
+        "sakura",
+        "weakness",
+        "Only business development met so far.",
+        ("interview", "sk-i1"),
+        "Request interviews with operations and QA at Osaka.",
+        "evaluator",
+        False,
+        "open",
+    ),
+    (
+        "sakura",
+        "shared_gap",
+        "Time-zone gap for batch disposition calls.",
+        ("other", ""),
+        "Agree an overlap window and deputy QPs in the quality agreement.",
+        "lead",
+        True,
+        "open",
+    ),
+]
+
+
+def _evidence(evaluation: Evaluation, users) -> None:
+    candidates = {c.cdmo.key: c for c in evaluation.candidates.select_related("cdmo")}
+    records = {}
+    for key, cdmo, date, site, people, team, answers, notes in INTERVIEWS:
+        interview, _ = CultureInterview.objects.update_or_create(
+            candidate=candidates[cdmo],
+            key=key,
+            defaults={
+                "date": date,
+                "site": Site.objects.get(key=site) if site else None,
+                "meaning": answers[0],
+                "how_built": answers[1],
+                "customer_impact": answers[2],
+                "vision": answers[3],
+                "notes": notes,
+                "created_by": users[team[0]],
+            },
+        )
+        interview.interviewees.set(Contact.objects.filter(key__in=people))
+        interview.interviewers.set([users[u] for u in team])
+        records[key] = interview
+    for key, cdmo, site, date, team, contacts, agenda, observations in VISITS:
+        visit, _ = SiteVisit.objects.update_or_create(
+            candidate=candidates[cdmo],
+            key=key,
+            defaults={
+                "site": Site.objects.get(key=site),
+                "date": date,
+                "agenda": agenda,
+                "observations": observations,
+                "created_by": users[team[0]],
+            },
+        )
+        visit.attendees.set([users[u] for u in team])
+        visit.contact_attendees.set(Contact.objects.filter(key__in=contacts))
+        records[key] = visit
+    for cdmo, kind, text, (source, ref), plan, owner, carry, status in FINDINGS:
+        Finding.objects.update_or_create(
+            candidate=candidates[cdmo],
+            text=text,
+            defaults={
+                "kind": kind,
+                "source": source,
+                "interview": records[ref] if source == "interview" else None,
+                "visit": records[ref] if source == "site_visit" else None,
+                "bridging_plan": plan,
+                "owner": users[owner] if owner else None,
+                "carry_to_msa": carry,
+                "status": status,
+                "created_by": users["lead"],
+            },
+        )
+
+
 @transaction.atomic
 def load_demo() -> list[Evaluation]:
     users = _users()
     _directory()
-    return _evaluations(users)
+    evaluations = _evaluations(users)
+    _evidence(evaluations[0], users)
+    return evaluations

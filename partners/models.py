@@ -1,5 +1,7 @@
 """Who is evaluated, by whom, and the evidence gathered about them."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -261,3 +263,222 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate}: {self.from_stage} → {self.to_stage}"
+
+
+class CultureInterview(models.Model):
+    """A conversation with the CDMO's people about culture, following the guide."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="interviews"
+    )
+    key = models.SlugField(
+        _("key"),
+        max_length=64,
+        blank=True,
+        help_text=_("Names the record in evaluation bundles."),
+    )
+    date = models.DateField(_("date"))
+    site = models.ForeignKey(
+        Site,
+        verbose_name=_("site"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    interviewees = models.ManyToManyField(
+        Contact, verbose_name=_("interviewees"), related_name="interviews"
+    )
+    interviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("interviewers"), related_name="+"
+    )
+    meaning = models.TextField(_("What does culture mean to you?"), blank=True)
+    how_built = models.TextField(_("How do you build it internally?"), blank=True)
+    customer_impact = models.TextField(
+        _("How does it show in the customer experience?"), blank=True
+    )
+    vision = models.TextField(_("What is your vision?"), blank=True)
+    strengths = models.TextField(_("Strengths"), blank=True)
+    weaknesses = models.TextField(_("Weaknesses"), blank=True)
+    gaps = models.TextField(
+        _("Where gaps may exist and how to bridge them"), blank=True
+    )
+    notes = models.TextField(_("raw notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return _("Interview on %(date)s") % {"date": self.date}
+
+    def get_absolute_url(self) -> str:
+        return reverse("interview_detail", kwargs={"pk": self.pk})
+
+
+class SiteVisit(models.Model):
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="visits"
+    )
+    key = models.SlugField(
+        _("key"),
+        max_length=64,
+        blank=True,
+        help_text=_("Names the record in evaluation bundles."),
+    )
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="visits"
+    )
+    date = models.DateField(_("date"))
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("sponsor attendees"), related_name="+"
+    )
+    contact_attendees = models.ManyToManyField(
+        Contact, verbose_name=_("CDMO attendees"), blank=True, related_name="visits"
+    )
+    agenda = models.TextField(_("agenda"), blank=True)
+    observations = models.TextField(_("observations"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return _("Visit to %(site)s on %(date)s") % {
+            "site": self.site.name,
+            "date": self.date,
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("visit_detail", kwargs={"pk": self.pk})
+
+
+class Finding(models.Model):
+    class Kind(models.TextChoices):
+        STRENGTH = "strength", _("Strength")
+        WEAKNESS = "weakness", _("Weakness")
+        SHARED_GAP = "shared_gap", _("Shared gap")
+
+    class Source(models.TextChoices):
+        INTERVIEW = "interview", _("Interview")
+        SITE_VISIT = "site_visit", _("Site visit")
+        NEGOTIATION = "negotiation", _("Negotiations")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        BRIDGED = "bridged", _("Bridged")
+        ACCEPTED_RISK = "accepted_risk", _("Accepted risk")
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="findings"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    text = models.TextField(_("finding"))
+    source = models.CharField(
+        _("where it came from"), max_length=16, choices=Source.choices
+    )
+    interview = models.ForeignKey(
+        CultureInterview,
+        verbose_name=_("interview"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+    )
+    visit = models.ForeignKey(
+        SiteVisit,
+        verbose_name=_("site visit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+    )
+    source_note = models.CharField(_("source details"), max_length=300, blank=True)
+    bridging_plan = models.TextField(_("bridging plan"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    carry_to_msa = models.BooleanField(
+        _("carry into the MSA / quality agreement"), default=False
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["candidate__cdmo__name", "kind", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # A random name: nothing the uploader chose reaches the file system.
+    return f"attachments/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file on an interview or a visit, served only through an access check."""
+
+    interview = models.ForeignKey(
+        CultureInterview,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    visit = models.ForeignKey(
+        SiteVisit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(interview__isnull=False, visit__isnull=True)
+                | models.Q(interview__isnull=True, visit__isnull=False),
+                name="attachment_one_parent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("attachment_download", kwargs={"pk": self.pk})
+
+    @property
+    def candidate_id(self) -> int:
+        parent = self.interview or self.visit
+        return parent.candidate_id

@@ -1,8 +1,21 @@
 """Reads that span relations, scoped by membership."""
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from dataclasses import dataclass
 
-from .models import Candidate, Evaluation, Membership
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+
+from .models import (
+    DELIVERY_LEVELS,
+    Candidate,
+    Contact,
+    ContactLevel,
+    CultureInterview,
+    Evaluation,
+    Finding,
+    Membership,
+    Site,
+    SiteVisit,
+)
 
 
 def evaluations_for_user(user) -> QuerySet[Evaluation]:
@@ -33,4 +46,69 @@ def evaluation_candidates(evaluation: Evaluation) -> QuerySet[Candidate]:
         Candidate.objects.filter(evaluation=evaluation)
         .select_related("cdmo", "bulk_site")
         .order_by("cdmo__name")
+    )
+
+
+def candidate_rows(evaluation: Evaluation) -> QuerySet[Candidate]:
+    """Candidates of an evaluation with the evidence counts the list shows."""
+    visited_bulk = SiteVisit.objects.filter(
+        candidate=OuterRef("pk"), site=OuterRef("bulk_site")
+    )
+    delivery_interviews = CultureInterview.objects.filter(
+        candidate=OuterRef("pk"), interviewees__level__in=DELIVERY_LEVELS
+    )
+    return evaluation_candidates(evaluation).annotate(
+        interview_count=Count("interviews", distinct=True),
+        visit_count=Count("visits", distinct=True),
+        finding_count=Count("findings", distinct=True),
+        bulk_site_visited=Exists(visited_bulk),
+        met_delivery_people=Exists(delivery_interviews),
+    )
+
+
+@dataclass
+class Coverage:
+    """Whom and where the team has met, for the 'does culture pull through' check."""
+
+    levels_met: list[str]
+    sites_covered: list[Site]
+    met_delivery_people: bool
+    bulk_site_visited: bool
+
+
+def candidate_evidence(candidate: Candidate):
+    """Interviews, visits and findings of a candidate, each with what its rows show,
+    in a fixed number of queries whatever their number."""
+    interviews = list(
+        candidate.interviews.select_related("site").prefetch_related(
+            Prefetch("interviewees", queryset=Contact.objects.select_related("site")),
+            "interviewers",
+            "attachments",
+        )
+    )
+    visits = list(
+        candidate.visits.select_related("site").prefetch_related(
+            "attendees", "contact_attendees", "attachments"
+        )
+    )
+    findings = list(
+        candidate.findings.select_related("owner", "interview", "visit__site")
+    )
+    levels = {c.level for i in interviews for c in i.interviewees.all()}
+    levels |= {c.level for v in visits for c in v.contact_attendees.all()}
+    sites = {i.site for i in interviews if i.site} | {v.site for v in visits}
+    coverage = Coverage(
+        levels_met=[label for value, label in ContactLevel.choices if value in levels],
+        sites_covered=sorted(sites, key=lambda s: s.name),
+        met_delivery_people=any(
+            c.level in DELIVERY_LEVELS for i in interviews for c in i.interviewees.all()
+        ),
+        bulk_site_visited=any(v.site_id == candidate.bulk_site_id for v in visits),
+    )
+    return interviews, visits, findings, coverage
+
+
+def evaluation_findings(evaluation: Evaluation) -> QuerySet[Finding]:
+    return Finding.objects.filter(candidate__evaluation=evaluation).select_related(
+        "candidate__cdmo", "owner", "interview", "visit__site"
     )

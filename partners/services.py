@@ -1,5 +1,7 @@
 """Writes for evaluations, membership and candidates: one path per change."""
 
+from contextlib import contextmanager
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -11,7 +13,21 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from .models import Evaluation, Membership, Role
+from .models import (
+    Attachment,
+    Candidate,
+    Cdmo,
+    Contact,
+    CultureInterview,
+    Evaluation,
+    Finding,
+    Membership,
+    Role,
+    Site,
+    SiteVisit,
+    StageChange,
+)
+from .uploads import sniff_upload
 
 User = get_user_model()
 
@@ -123,3 +139,201 @@ def member_invite(
         )
     )
     return membership
+
+
+# --- candidates -----------------------------------------------------------------
+
+
+def candidate_add(
+    *, evaluation: Evaluation, cdmo: Cdmo, bulk_site: Site | None, stage: str, by
+) -> Candidate:
+    """Add a CDMO to an evaluation; its proposed bulk site must be one of its own."""
+    if Candidate.objects.filter(evaluation=evaluation, cdmo=cdmo).exists():
+        raise ValidationError(
+            {"cdmo": _("%(cdmo)s is already a candidate.") % {"cdmo": cdmo.name}}
+        )
+    if bulk_site is not None and bulk_site.cdmo_id != cdmo.pk:
+        raise ValidationError(
+            {"bulk_site": _("Choose one of %(cdmo)s's sites.") % {"cdmo": cdmo.name}}
+        )
+    return Candidate.objects.create(
+        evaluation=evaluation, cdmo=cdmo, bulk_site=bulk_site, stage=stage
+    )
+
+
+def candidate_update(*, candidate: Candidate, bulk_site: Site | None, by) -> Candidate:
+    if bulk_site is not None and bulk_site.cdmo_id != candidate.cdmo_id:
+        raise ValidationError(
+            {"bulk_site": _("Choose one of %(cdmo)s's sites.") % {"cdmo": candidate}}
+        )
+    candidate.bulk_site = bulk_site
+    candidate.save(update_fields=["bulk_site"])
+    return candidate
+
+
+@transaction.atomic
+def candidate_move(
+    *, candidate: Candidate, to_stage: str, reason: str, by
+) -> StageChange:
+    """Move a candidate to another stage; every move keeps its reason in history."""
+    if to_stage == candidate.stage:
+        raise ValidationError(
+            {"stage": _("The candidate is already at this stage.")}, code="same"
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the move.")})
+    change = StageChange.objects.create(
+        candidate=candidate,
+        from_stage=candidate.stage,
+        to_stage=to_stage,
+        reason=reason.strip(),
+        changed_by=by,
+    )
+    candidate.stage = to_stage
+    candidate.save(update_fields=["stage"])
+    return change
+
+
+# --- evidence ---------------------------------------------------------------------
+
+
+def _check_people(candidate: Candidate, contacts, users) -> None:
+    errors = {}
+    foreign = [c for c in contacts if c.cdmo_id != candidate.cdmo_id]
+    if foreign:
+        errors["contacts"] = _("%(names)s do not work for %(cdmo)s.") % {
+            "names": ", ".join(c.name for c in foreign),
+            "cdmo": candidate.cdmo.name,
+        }
+    member_ids = set(
+        Membership.objects.filter(evaluation_id=candidate.evaluation_id).values_list(
+            "user_id", flat=True
+        )
+    )
+    outsiders = [u for u in users if u.pk not in member_ids]
+    if outsiders:
+        errors["users"] = _("%(names)s are not members of this evaluation.") % {
+            "names": ", ".join(u.get_username() for u in outsiders)
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_site(candidate: Candidate, site: Site | None, field: str = "site") -> None:
+    if site is not None and site.cdmo_id != candidate.cdmo_id:
+        raise ValidationError(
+            {field: _("Choose one of %(cdmo)s's sites.") % {"cdmo": candidate.cdmo}}
+        )
+
+
+def _attach(*, upload, by, **parent) -> Attachment:
+    content_type = sniff_upload(upload)
+    return Attachment.objects.create(
+        file=upload,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+        **parent,
+    )
+
+
+@contextmanager
+def _files_removed_on_rollback():
+    """Files are written before the commit; if the transaction fails, delete them so
+    nothing is left half-saved."""
+    written: list[Attachment] = []
+    try:
+        yield written
+    except BaseException:
+        for attachment in written:
+            attachment.file.delete(save=False)
+        raise
+
+
+def interview_save(
+    *, interview: CultureInterview, interviewees, interviewers, uploads=(), by
+) -> CultureInterview:
+    """Create or update an interview with its people and files, all or nothing.
+    Interviewees work for the candidate; interviewers are evaluation members."""
+    _check_site(interview.candidate, interview.site)
+    _check_people(interview.candidate, interviewees, interviewers)
+    with _files_removed_on_rollback() as written, transaction.atomic():
+        if interview.pk is None:
+            interview.created_by = by
+        interview.save()
+        interview.interviewees.set(interviewees)
+        interview.interviewers.set(interviewers)
+        for upload in uploads:
+            written.append(_attach(upload=upload, by=by, interview=interview))
+    return interview
+
+
+def visit_save(
+    *, visit: SiteVisit, attendees, contact_attendees, uploads=(), by
+) -> SiteVisit:
+    """Create or update a site visit with its attendees and files, all or nothing."""
+    _check_site(visit.candidate, visit.site)
+    _check_people(visit.candidate, contact_attendees, attendees)
+    with _files_removed_on_rollback() as written, transaction.atomic():
+        if visit.pk is None:
+            visit.created_by = by
+        visit.save()
+        visit.attendees.set(attendees)
+        visit.contact_attendees.set(contact_attendees)
+        for upload in uploads:
+            written.append(_attach(upload=upload, by=by, visit=visit))
+    return visit
+
+
+def attachment_add(*, parent: CultureInterview | SiteVisit, upload, by) -> Attachment:
+    kind = "interview" if isinstance(parent, CultureInterview) else "visit"
+    with _files_removed_on_rollback() as written, transaction.atomic():
+        attachment = _attach(upload=upload, by=by, **{kind: parent})
+        written.append(attachment)
+    return attachment
+
+
+def finding_save(*, finding: Finding, by) -> Finding:
+    """Create or update a finding. Its source record, when named, belongs to the same
+    candidate; the owner is a member of the evaluation."""
+    candidate = finding.candidate
+    errors = {}
+    if finding.interview and finding.interview.candidate_id != candidate.pk:
+        errors["interview"] = _("That interview is about another candidate.")
+    if finding.visit and finding.visit.candidate_id != candidate.pk:
+        errors["visit"] = _("That visit is about another candidate.")
+    if finding.source == Finding.Source.INTERVIEW and not finding.interview:
+        errors["interview"] = _("Choose the interview this came from.")
+    if finding.source == Finding.Source.SITE_VISIT and not finding.visit:
+        errors["visit"] = _("Choose the visit this came from.")
+    if (
+        finding.owner_id
+        and not Membership.objects.filter(
+            evaluation_id=candidate.evaluation_id, user_id=finding.owner_id
+        ).exists()
+    ):
+        errors["owner"] = _("The owner must be a member of this evaluation.")
+    if errors:
+        raise ValidationError(errors)
+    # Keep only the link that matches the source.
+    if finding.source != Finding.Source.INTERVIEW:
+        finding.interview = None
+    if finding.source != Finding.Source.SITE_VISIT:
+        finding.visit = None
+    if finding.pk is None:
+        finding.created_by = by
+    finding.save()
+    return finding
+
+
+# --- the shared CDMO directory ---------------------------------------------------
+
+
+def directory_save(*, record: Cdmo | Site | Contact, by) -> Cdmo | Site | Contact:
+    """Save a CDMO, site or contact of the shared directory (validated by its form)."""
+    if isinstance(record, Contact) and record.site_id:
+        if record.site.cdmo_id != record.cdmo_id:
+            raise ValidationError({"site": _("Choose one of this CDMO's sites.")})
+    record.save()
+    return record

@@ -1,26 +1,104 @@
 from django.urls import path
 
-from . import views
+from .views import candidates, directory, evaluations, evidence
 
 urlpatterns = [
-    path("", views.evaluation_list, name="evaluation_list"),
-    path("evaluations/new/", views.evaluation_create, name="evaluation_create"),
-    path("evaluations/<slug:key>/", views.evaluation_detail, name="evaluation_detail"),
-    path("evaluations/<slug:key>/members/", views.member_list, name="member_list"),
-    path("evaluations/<slug:key>/members/add/", views.member_add, name="member_add"),
+    path("", evaluations.evaluation_list, name="evaluation_list"),
+    path("evaluations/new/", evaluations.evaluation_create, name="evaluation_create"),
+    path(
+        "evaluations/<slug:key>/",
+        evaluations.evaluation_detail,
+        name="evaluation_detail",
+    ),
+    # members
+    path(
+        "evaluations/<slug:key>/members/", evaluations.member_list, name="member_list"
+    ),
+    path(
+        "evaluations/<slug:key>/members/add/",
+        evaluations.member_add,
+        name="member_add",
+    ),
     path(
         "evaluations/<slug:key>/members/invite/",
-        views.member_invite,
+        evaluations.member_invite,
         name="member_invite",
     ),
     path(
         "evaluations/<slug:key>/members/<int:pk>/role/",
-        views.member_role,
+        evaluations.member_role,
         name="member_role",
     ),
     path(
         "evaluations/<slug:key>/members/<int:pk>/remove/",
-        views.member_remove,
+        evaluations.member_remove,
         name="member_remove",
+    ),
+    # candidates
+    path(
+        "evaluations/<slug:key>/candidates/",
+        candidates.candidate_list,
+        name="candidate_list",
+    ),
+    path(
+        "evaluations/<slug:key>/candidates/add/",
+        candidates.candidate_add,
+        name="candidate_add",
+    ),
+    path("candidates/<int:pk>/", candidates.candidate_detail, name="candidate_detail"),
+    path("candidates/<int:pk>/edit/", candidates.candidate_edit, name="candidate_edit"),
+    path(
+        "candidates/<int:pk>/stage/", candidates.candidate_move, name="candidate_move"
+    ),
+    # evidence
+    path(
+        "candidates/<int:pk>/interviews/new/",
+        evidence.interview_create,
+        name="interview_create",
+    ),
+    path("interviews/<int:pk>/", evidence.interview_detail, name="interview_detail"),
+    path("interviews/<int:pk>/edit/", evidence.interview_edit, name="interview_edit"),
+    path("candidates/<int:pk>/visits/new/", evidence.visit_create, name="visit_create"),
+    path("visits/<int:pk>/", evidence.visit_detail, name="visit_detail"),
+    path("visits/<int:pk>/edit/", evidence.visit_edit, name="visit_edit"),
+    path(
+        "<str:kind>/<int:pk>/attachments/add/",
+        evidence.attachment_add,
+        name="attachment_add",
+    ),
+    path(
+        "attachments/<int:pk>/",
+        evidence.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "candidates/<int:pk>/findings/new/",
+        evidence.finding_create,
+        name="finding_create",
+    ),
+    path("findings/<int:pk>/edit/", evidence.finding_edit, name="finding_edit"),
+    path(
+        "evaluations/<slug:key>/findings/",
+        evidence.finding_register,
+        name="finding_register",
+    ),
+    # the shared CDMO directory
+    path("cdmos/", directory.cdmo_list, name="cdmo_list"),
+    path("cdmos/new/", directory.cdmo_create, name="cdmo_create"),
+    path("cdmos/<slug:key>/", directory.cdmo_detail, name="cdmo_detail"),
+    path("cdmos/<slug:key>/edit/", directory.cdmo_edit, name="cdmo_edit"),
+    path("cdmos/<slug:key>/sites/new/", directory.site_create, name="site_create"),
+    path(
+        "cdmos/<slug:key>/sites/<int:pk>/edit/", directory.site_edit, name="site_edit"
+    ),
+    path(
+        "cdmos/<slug:key>/contacts/new/",
+        directory.contact_create,
+        name="contact_create",
+    ),
+    path(
+        "cdmos/<slug:key>/contacts/<int:pk>/edit/",
+        directory.contact_edit,
+        name="contact_edit",
     ),
 ]

@@ -8,9 +8,14 @@ from django.views.decorators.http import require_POST
 from cdmo_eval.access import Can, get_evaluation_for, role_can
 from cdmo_eval.forms import add_service_error
 
-from . import selectors, services
-from .forms import EvaluationForm, MemberAddForm, MemberInviteForm, MemberRoleForm
-from .models import Membership, Role
+from .. import selectors, services
+from ..forms.evaluations import (
+    EvaluationForm,
+    MemberAddForm,
+    MemberInviteForm,
+    MemberRoleForm,
+)
+from ..models import Membership, Role
 
 
 def evaluation_list(request):
