@@ -1,7 +1,20 @@
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 
-from partners.models import Candidate, Cdmo, Contact, Evaluation, Membership, Role, Site
+from partners.models import (
+    Candidate,
+    Cdmo,
+    Contact,
+    CultureInterview,
+    Evaluation,
+    Finding,
+    Membership,
+    Role,
+    Site,
+    SiteVisit,
+)
 
 PASSWORD = "test-pass-123!"
 
@@ -77,3 +90,42 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     cdmo = factory.SubFactory(CdmoFactory)
     bulk_site = factory.SubFactory(SiteFactory, cdmo=factory.SelfAttribute("..cdmo"))
     stage = Candidate.Stage.SHORT_LIST
+
+
+class InterviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CultureInterview
+        skip_postgeneration_save = True
+
+    candidate = factory.SubFactory(CandidateFactory)
+    date = datetime.date(2026, 3, 1)
+    created_by = factory.SubFactory(UserFactory)
+    meaning = "Doing what we say."
+
+    @factory.post_generation
+    def interviewees(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.interviewees.set(extracted)
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SiteVisit
+
+    candidate = factory.SubFactory(CandidateFactory)
+    site = factory.SelfAttribute("candidate.bulk_site")
+    date = datetime.date(2026, 3, 2)
+    created_by = factory.SubFactory(UserFactory)
+    observations = "Clean suites."
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Finding
+
+    candidate = factory.SubFactory(CandidateFactory)
+    kind = Finding.Kind.SHARED_GAP
+    text = factory.Sequence(lambda n: f"Gap number {n}")
+    source = Finding.Source.OTHER
+    carry_to_msa = True
+    created_by = factory.SubFactory(UserFactory)

@@ -114,7 +114,10 @@ def candidate_move(request, pk):
     if form.is_valid():
         try:
             change = services.candidate_move(
-                candidate=candidate, by=request.user, **form.cleaned_data
+                candidate=candidate,
+                to_stage=form.cleaned_data["stage"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
             )
         except ValidationError as exc:
             add_service_error(form, exc)
