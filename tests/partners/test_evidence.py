@@ -316,7 +316,7 @@ def test_lead_adds_candidate_with_a_site_of_its_own(as_user, member, evaluation)
     assert Candidate.objects.get().bulk_site == site
 
 
-# --- indicators -------------------------------------------------------------------------
+# --- indicators ---
 
 
 def test_candidate_page_flags_unvisited_bulk_site_and_missing_ops(as_user, member):
@@ -338,7 +338,7 @@ def test_candidate_page_flags_unvisited_bulk_site_and_missing_ops(as_user, membe
     assert ">yes<" in html
 
 
-# --- the findings register and its CSV --------------------------------------------------
+# --- the findings register and its CSV ---
 
 
 def test_register_filters_and_exports_csv(as_user, member, evaluation):
@@ -402,4 +402,4 @@ def test_candidate_page_queries_are_constant(
     with django_assert_max_num_queries(18):
         response = client.get(candidate.get_absolute_url())
     assert response.status_code == 200
-    assert response.content.decode().count("/edit/\">Edit<") == n
+    assert response.content.decode().count('/edit/">Edit<') == n
