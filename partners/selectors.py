@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subque
 from .models import (
     DELIVERY_LEVELS,
     Candidate,
+    Cdmo,
     Contact,
     ContactLevel,
     CultureInterview,
@@ -111,4 +112,22 @@ def candidate_evidence(candidate: Candidate):
 def evaluation_findings(evaluation: Evaluation) -> QuerySet[Finding]:
     return Finding.objects.filter(candidate__evaluation=evaluation).select_related(
         "candidate__cdmo", "owner", "interview", "visit__site"
+    )
+
+
+def cdmo_rows() -> QuerySet[Cdmo]:
+    """The shared directory with the site and contact counts the list shows."""
+    return Cdmo.objects.annotate(
+        site_count=Count("sites", distinct=True),
+        contact_count=Count("contacts", distinct=True),
+    ).order_by("name", "pk")
+
+
+def cdmo_candidacies_for(user, cdmo: Cdmo) -> QuerySet[Candidate]:
+    """Where ``cdmo`` is a candidate, limited to evaluations ``user`` belongs to:
+    the others' existence is not ours to reveal."""
+    return (
+        Candidate.objects.filter(cdmo=cdmo, evaluation__memberships__user=user)
+        .select_related("evaluation")
+        .order_by("evaluation__name", "pk")
     )
