@@ -241,6 +241,16 @@ CDMOS = [
     },
 ]
 
+SITE_SCALE = {
+    "nb-dublin": "Commercial, 4,000 L single-use",
+    "nb-cork": "Clinical, up to 500 L",
+    "hv-visp": "Large commercial, 90,000 L",
+    "hv-basel": "Development, up to 200 L",
+    "cc-bothell": "Clinical and commercial, 8,000 L",
+    "sk-osaka": "Commercial, 15,000 L",
+    "rw-koeln": "40,000 units/h",
+}
+
 EVALUATIONS = [
     {
         "key": "abx101-ds",
@@ -323,7 +333,7 @@ def _directory() -> None:
                     "city": city,
                     "country": country,
                     "capabilities": caps,
-                    "scale": caps.split(" ", 1)[0],
+                    "scale": SITE_SCALE.get(key, ""),
                     "stage": stage,
                     "last_inspection_date": inspected,
                     "last_inspection_outcome": outcome,
