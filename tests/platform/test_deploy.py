@@ -46,7 +46,10 @@ def clean_env(**overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in settings_variables() and not key.startswith("AWS_")
+        if key not in settings_variables()
+        and not key.startswith("AWS_")
+        # Set by the browser tests for Playwright's event loop; never in production.
+        and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
     env["DJANGO_SETTINGS_MODULE"] = "cdmo_eval.settings"
     env.update(overrides)
