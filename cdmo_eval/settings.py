@@ -107,6 +107,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+if DEBUG:
+    # WhiteNoise warns on every request when its root is missing in development.
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = env.path("FILES_ROOT", default=str(VAR_DIR / "files"))
 # No public URL serves these files; the value only satisfies tools that need one.
 MEDIA_URL = "/private-files-are-never-served/"
