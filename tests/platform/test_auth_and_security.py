@@ -34,7 +34,9 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(client):
         reverse("login"), {"username": "alice", "password": PASSWORD}
     )
     assert response.status_code == 429
-    assert "Too many failed sign-in attempts" in response.content.decode()
+    page = response.content.decode()
+    assert "Too many failed sign-in attempts" in page
+    assert "Try again in 15 minutes" in page
 
 
 def test_password_change(as_user):
