@@ -403,3 +403,20 @@ def test_candidate_page_queries_are_constant(
         response = client.get(candidate.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('/edit/">Edit<') == n
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_finding_register_queries_are_constant(
+    as_user, member, candidate, django_assert_max_num_queries, n
+):
+    client = as_user(member(Role.PROCUREMENT))
+    visit = VisitFactory(candidate=candidate)
+    for i in range(n):
+        FindingFactory(candidate=candidate, source="site_visit", visit=visit)
+    url = reverse("finding_register", args=[candidate.evaluation.key])
+    with django_assert_max_num_queries(12):
+        response = client.get(url, {"order": "candidate"})
+    assert f"{n} findings" in response.content.decode()
+    with django_assert_max_num_queries(8):
+        csv_response = client.get(url, {"format": "csv"})
+    assert csv_response.content.decode().count("Gap number") == n
