@@ -411,7 +411,7 @@ def test_finding_register_queries_are_constant(
 ):
     client = as_user(member(Role.PROCUREMENT))
     visit = VisitFactory(candidate=candidate)
-    for i in range(n):
+    for _ in range(n):
         FindingFactory(candidate=candidate, source="site_visit", visit=visit)
     url = reverse("finding_register", args=[candidate.evaluation.key])
     with django_assert_max_num_queries(12):
