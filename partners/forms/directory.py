@@ -19,12 +19,6 @@ class _KeyMixin:
 
 
 class CdmoForm(_KeyMixin, forms.ModelForm):
-    website = forms.URLField(
-        label=Cdmo._meta.get_field("website").verbose_name,
-        required=False,
-        assume_scheme="https",
-    )
-
     class Meta:
         model = Cdmo
         fields = [

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cdmo_eval.access import Can, get_candidate_for, get_evaluation_for, role_can
-from cdmo_eval.forms import add_service_error
+from cdmo_eval.forms import add_service_error, posted
 from cdmo_eval.pagination import paginate
 
 from .. import selectors, services
@@ -18,7 +18,7 @@ def candidate_list(request, key):
     filterset = CandidateFilter(
         request.GET, queryset=selectors.candidate_rows(evaluation)
     )
-    page, querystring = paginate(request, filterset.qs)
+    page = paginate(request, filterset.qs)
     return render(
         request,
         "partners/candidate_list.html",
@@ -26,7 +26,6 @@ def candidate_list(request, key):
             "evaluation": evaluation,
             "filter": filterset,
             "page_obj": page,
-            "querystring": querystring,
             "can_manage": role_can(evaluation.membership.role, Can.MANAGE),
         },
     )
@@ -34,7 +33,7 @@ def candidate_list(request, key):
 
 def candidate_add(request, key):
     evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
-    form = CandidateAddForm(request.POST or None)
+    form = CandidateAddForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             candidate = services.candidate_add(
@@ -55,7 +54,7 @@ def candidate_add(request, key):
 
 def candidate_edit(request, pk):
     candidate = get_candidate_for(request.user, pk, Can.MANAGE)
-    form = CandidateEditForm(request.POST or None, instance=candidate)
+    form = CandidateEditForm(posted(request), instance=candidate)
     if request.method == "POST" and form.is_valid():
         try:
             services.candidate_update(

@@ -6,21 +6,20 @@ those whose role edits evidence somewhere edit it (``cdmo_eval.access``).
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cdmo_eval.access import Can, directory_role, get_cdmo_for
-from cdmo_eval.forms import add_service_error
+from cdmo_eval.forms import add_service_error, posted
+from cdmo_eval.pagination import paginate
 
 from .. import selectors, services
 from ..filters.directory import CdmoFilter
 from ..forms.directory import CdmoForm, ContactForm, SiteForm
 from ..models import DELIVERY_LEVELS, Cdmo, Contact, Site
 
-PAGE_SIZE = 25
 CULTURE_FIELDS = (
     "culture_meaning",
     "culture_how_built",
@@ -59,8 +58,7 @@ def _cdmo_and_rights(user, key: str) -> tuple[Cdmo, bool]:
 def cdmo_list(request):
     can_edit = _directory_rights(request.user)
     directory = CdmoFilter(request.GET or None, queryset=selectors.cdmo_rows())
-    paginator = Paginator(directory.qs, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginate(request, directory.qs)
     return render(
         request,
         "partners/cdmo_list.html",
@@ -68,7 +66,6 @@ def cdmo_list(request):
             "filter": directory,
             "page_obj": page,
             "cdmos": page.object_list,
-            "page_range": paginator.get_elided_page_range(page.number),
             "is_filtered": bool(request.GET.get("q") or request.GET.get("modality")),
             "can_edit": can_edit,
         },
@@ -103,10 +100,6 @@ def cdmo_detail(request, key):
     )
 
 
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
-
 def _save_page(request, form, *, cdmo: Cdmo | None, template: str, context: dict):
     """GET shows the form; POST validates it and saves through the service, then
     sends the user to the CDMO's page. Bad input re-renders with status 400.
@@ -136,12 +129,12 @@ def _save_page(request, form, *, cdmo: Cdmo | None, template: str, context: dict
 @require_http_methods(["GET", "POST"])
 def cdmo_create(request):
     directory_role(request.user, Can.EDIT_EVIDENCE)
-    form = CdmoForm(_posted(request))
+    form = CdmoForm(posted(request))
     return _save_page(
         request,
         form,
         cdmo=None,
-        template="partners/cdmo_form.html",
+        template="partners/directory_form.html",
         context={
             "title": _("Add a CDMO"),
             "submit_label": _("Add CDMO"),
@@ -155,12 +148,12 @@ def cdmo_edit(request, key):
     cdmo = get_cdmo_for(request.user, key, Can.EDIT_EVIDENCE)
     # Taken before binding: an invalid POST leaves its typed values on the instance.
     name, url = cdmo.name, cdmo.get_absolute_url()
-    form = CdmoForm(_posted(request), instance=cdmo)
+    form = CdmoForm(posted(request), instance=cdmo)
     return _save_page(
         request,
         form,
         cdmo=None,
-        template="partners/cdmo_form.html",
+        template="partners/directory_form.html",
         context={
             "cdmo_name": name,
             "cdmo_url": url,
@@ -190,7 +183,7 @@ def _part_page(request, cdmo: Cdmo, form, *, title: str, submit: str, saved: str
 @require_http_methods(["GET", "POST"])
 def site_create(request, key):
     cdmo = get_cdmo_for(request.user, key, Can.EDIT_EVIDENCE)
-    form = SiteForm(_posted(request), instance=Site(cdmo=cdmo))
+    form = SiteForm(posted(request), instance=Site(cdmo=cdmo))
     return _part_page(
         request,
         cdmo,
@@ -206,7 +199,7 @@ def site_edit(request, key, pk):
     cdmo = get_cdmo_for(request.user, key, Can.EDIT_EVIDENCE)
     site = get_object_or_404(Site, pk=pk, cdmo=cdmo)
     title = _("Edit site %(site)s") % {"site": site.name}
-    form = SiteForm(_posted(request), instance=site)
+    form = SiteForm(posted(request), instance=site)
     return _part_page(
         request,
         cdmo,
@@ -220,7 +213,7 @@ def site_edit(request, key, pk):
 @require_http_methods(["GET", "POST"])
 def contact_create(request, key):
     cdmo = get_cdmo_for(request.user, key, Can.EDIT_EVIDENCE)
-    form = ContactForm(_posted(request), instance=Contact(cdmo=cdmo), cdmo=cdmo)
+    form = ContactForm(posted(request), instance=Contact(cdmo=cdmo), cdmo=cdmo)
     return _part_page(
         request,
         cdmo,
@@ -236,7 +229,7 @@ def contact_edit(request, key, pk):
     cdmo = get_cdmo_for(request.user, key, Can.EDIT_EVIDENCE)
     contact = get_object_or_404(Contact, pk=pk, cdmo=cdmo)
     title = _("Edit contact %(contact)s") % {"contact": contact.name}
-    form = ContactForm(_posted(request), instance=contact, cdmo=cdmo)
+    form = ContactForm(posted(request), instance=contact, cdmo=cdmo)
     return _part_page(
         request,
         cdmo,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cdmo_eval.access import Can, get_evaluation_for, role_can
-from cdmo_eval.forms import add_service_error
+from cdmo_eval.forms import add_service_error, posted
 
 from .. import selectors, services
 from ..forms.evaluations import (
@@ -33,7 +33,7 @@ def evaluation_list(request):
 
 @permission_required("partners.add_evaluation", raise_exception=True)
 def evaluation_create(request):
-    form = EvaluationForm(request.POST or None)
+    form = EvaluationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         evaluation = services.evaluation_create(
             created_by=request.user, **form.cleaned_data

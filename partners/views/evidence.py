@@ -17,7 +17,7 @@ from cdmo_eval.access import (
     get_visit_for,
     role_can,
 )
-from cdmo_eval.forms import add_service_error
+from cdmo_eval.forms import add_service_error, posted
 from cdmo_eval.pagination import paginate
 
 from .. import selectors, services
@@ -66,8 +66,7 @@ def _evidence_form(request, kind, candidate, instance=None):
     if instance is None:
         instance = form_class._meta.model(candidate=candidate)
     form = form_class(
-        request.POST or None,
-        request.FILES or None,
+        *posted(request, files=True),
         instance=instance,
         candidate=candidate,
     )
@@ -177,7 +176,7 @@ def attachment_download(request, pk):
 
 
 def _finding_form(request, candidate, finding):
-    form = FindingForm(request.POST or None, instance=finding, candidate=candidate)
+    form = FindingForm(posted(request), instance=finding, candidate=candidate)
     if request.method == "POST" and form.is_valid():
         try:
             services.finding_save(finding=form.instance, by=request.user)
@@ -245,7 +244,7 @@ def finding_register(request, key):
         for finding in filterset.qs:
             writer.writerow([_csv_safe(get(finding)) for _name, get in CSV_COLUMNS])
         return response
-    page, querystring = paginate(request, filterset.qs)
+    page = paginate(request, filterset.qs)
     export = data.copy()
     export.pop("page", None)
     export["format"] = "csv"
@@ -256,7 +255,6 @@ def finding_register(request, key):
             "evaluation": evaluation,
             "filter": filterset,
             "page_obj": page,
-            "querystring": querystring,
             "export_query": export.urlencode(),
         },
     )

@@ -420,3 +420,25 @@ def test_finding_register_queries_are_constant(
     with django_assert_max_num_queries(8):
         csv_response = client.get(url, {"format": "csv"})
     assert csv_response.content.decode().count("Gap number") == n
+
+
+def test_candidate_list_pages_keep_the_filters(as_user, member, evaluation):
+    client = as_user(member(Role.OBSERVER))
+    for _ in range(30):
+        CandidateFactory(evaluation=evaluation, stage="due_diligence")
+    url = reverse("candidate_list", args=[evaluation.key])
+    html = client.get(url, {"stage": "due_diligence", "page": "2"}).content.decode()
+    assert "30 candidates" in html
+    assert 'href="?stage=due_diligence&amp;page=1"' in html
+    assert client.get(url, {"page": "junk"}).status_code == 200
+
+
+def test_an_empty_submission_gets_required_errors(as_user, member, candidate):
+    client = as_user(member(Role.EVALUATOR))
+    for name in ("interview_create", "visit_create", "finding_create"):
+        response = client.post(reverse(name, args=[candidate.pk]), {})
+        assert response.status_code == 400, name
+        assert "This field is required." in response.content.decode()
+    assert not CultureInterview.objects.exists()
+    assert not SiteVisit.objects.exists()
+    assert not Finding.objects.exists()
