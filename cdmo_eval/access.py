@@ -21,6 +21,7 @@ from partners.models import (
     Role,
     SiteVisit,
 )
+from scorecards.models import ConflictDeclaration, Scorecard
 
 
 class Can(StrEnum):
@@ -150,3 +151,66 @@ def get_cdmo_for(user, key: str, need: Can = Can.READ) -> Cdmo:
     if cdmo is None:
         raise Http404("No such CDMO.")
     return cdmo
+
+
+# --- scoring ----------------------------------------------------------------------
+
+
+def ratings_visible(user, evaluation: Evaluation, candidate_id: int) -> bool:
+    """Blind scoring: while scoring is under way, an evaluator sees other people's
+    scorecard ratings of a candidate only once their own scorecard for it is
+    submitted. Every page, partial, export and API that shows ratings asks here.
+
+    ``evaluation.membership`` must be set (the access helpers above set it).
+    """
+    if evaluation.membership.role != Role.EVALUATOR:
+        return True
+    if evaluation.status not in (Evaluation.Status.SETUP, Evaluation.Status.SCORING):
+        return True
+    return Scorecard.objects.filter(
+        candidate_id=candidate_id, evaluator=user, status=Scorecard.Status.SUBMITTED
+    ).exists()
+
+
+def visible_rating_candidates(user, evaluation: Evaluation) -> set[int] | None:
+    """The candidates whose ratings ``user`` may see; None means all of them."""
+    if evaluation.membership.role != Role.EVALUATOR or evaluation.status not in (
+        Evaluation.Status.SETUP,
+        Evaluation.Status.SCORING,
+    ):
+        return None
+    return set(
+        Scorecard.objects.filter(
+            evaluation=evaluation, evaluator=user, status=Scorecard.Status.SUBMITTED
+        ).values_list("candidate_id", flat=True)
+    )
+
+
+def get_scorecard_for(user, pk: int, need: Can = Can.READ):
+    """A scorecard; only its evaluator and the lead (MANAGE) may act on it."""
+    scorecard = (
+        Scorecard.objects.select_related("evaluation", "candidate__cdmo", "evaluator")
+        .filter(pk=pk)
+        .first()
+    )
+    if scorecard is None:
+        raise Http404("Not found.")
+    membership = _check(membership_for(user, scorecard.evaluation_id), need)
+    if scorecard.evaluator_id != user.pk and not role_can(membership.role, Can.MANAGE):
+        raise Http404("Not found.")
+    scorecard.evaluation.membership = membership
+    return scorecard
+
+
+def get_conflict_for(user, pk: int, need: Can = Can.MANAGE):
+    declaration = (
+        ConflictDeclaration.objects.select_related("evaluation", "candidate__cdmo")
+        .filter(pk=pk)
+        .first()
+    )
+    if declaration is None:
+        raise Http404("Not found.")
+    declaration.evaluation.membership = _check(
+        membership_for(user, declaration.evaluation_id), need
+    )
+    return declaration

@@ -19,6 +19,7 @@ from partners.models import (
     Site,
     SiteVisit,
 )
+from scorecards import demo as scoring_demo
 
 User = get_user_model()
 
@@ -681,4 +682,5 @@ def load_demo() -> list[Evaluation]:
     _directory()
     evaluations = _evaluations(users)
     _evidence(evaluations[0], users)
+    scoring_demo.load(evaluations[0], users)
     return evaluations

@@ -13,6 +13,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from .events import notify_inputs_changed
 from .models import (
     Attachment,
     Candidate,
@@ -156,9 +157,11 @@ def candidate_add(
         raise ValidationError(
             {"bulk_site": _("Choose one of %(cdmo)s's sites.") % {"cdmo": cdmo.name}}
         )
-    return Candidate.objects.create(
+    candidate = Candidate.objects.create(
         evaluation=evaluation, cdmo=cdmo, bulk_site=bulk_site, stage=stage
     )
+    notify_inputs_changed(evaluation_id=evaluation.pk)
+    return candidate
 
 
 def candidate_update(*, candidate: Candidate, bulk_site: Site | None, by) -> Candidate:
@@ -168,6 +171,7 @@ def candidate_update(*, candidate: Candidate, bulk_site: Site | None, by) -> Can
         )
     candidate.bulk_site = bulk_site
     candidate.save(update_fields=["bulk_site"])
+    notify_inputs_changed(evaluation_id=candidate.evaluation_id)
     return candidate
 
 
@@ -266,6 +270,7 @@ def interview_save(
         interview.interviewers.set(interviewers)
         for upload in uploads:
             written.append(_attach(upload=upload, by=by, interview=interview))
+    notify_inputs_changed(evaluation_id=interview.candidate.evaluation_id)
     return interview
 
 
@@ -283,6 +288,7 @@ def visit_save(
         visit.contact_attendees.set(contact_attendees)
         for upload in uploads:
             written.append(_attach(upload=upload, by=by, visit=visit))
+    notify_inputs_changed(evaluation_id=visit.candidate.evaluation_id)
     return visit
 
 

@@ -1,0 +1,298 @@
+"""Reads for scoring pages: a fixed number of queries whatever the size."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from statistics import mean, pstdev
+
+from django.db.models import Count, Q
+
+from partners.models import (
+    Candidate,
+    CultureInterview,
+    Evaluation,
+    Finding,
+    Membership,
+    Role,
+    SiteVisit,
+)
+
+from .models import (
+    ConflictDeclaration,
+    ConsensusRating,
+    EvaluationCategory,
+    EvaluationCriterion,
+    Kind,
+    Rating,
+    Scorecard,
+    Source,
+)
+
+DISAGREEMENT = 2
+"""max − min at which evaluators disagree (scoring rule 5)."""
+
+
+def evaluation_categories(evaluation: Evaluation) -> list[EvaluationCategory]:
+    return list(
+        EvaluationCategory.objects.filter(evaluation=evaluation).prefetch_related(
+            "criteria"
+        )
+    )
+
+
+def scorecard_criteria(evaluation_id: int) -> list[EvaluationCriterion]:
+    return list(
+        EvaluationCriterion.objects.filter(
+            evaluation_id=evaluation_id, kind=Kind.RATED, by_scorecard=True
+        ).select_related("category")
+    )
+
+
+def evidence_criteria(evaluation_id: int, source: str) -> list[EvaluationCriterion]:
+    flag = "by_interview" if source == Source.INTERVIEW else "by_site_visit"
+    return list(
+        EvaluationCriterion.objects.filter(
+            evaluation_id=evaluation_id, kind=Kind.RATED, **{flag: True}
+        ).select_related("category")
+    )
+
+
+def evidence_choices(candidate: Candidate) -> tuple[list, dict]:
+    """Grouped <select> choices of the evidence a rating may rest on, and a map
+    from choice value to record."""
+    records: dict[str, object] = {}
+    groups = []
+    for label, model, prefix, text in (
+        (
+            "Interviews",
+            CultureInterview,
+            "interview",
+            lambda r: f"{r.date} · {r.site or ''}",
+        ),
+        ("Site visits", SiteVisit, "visit", lambda r: f"{r.date} · {r.site}"),
+        (
+            "Findings",
+            Finding,
+            "finding",
+            lambda r: f"{r.get_kind_display()}: {r.text[:60]}",
+        ),
+    ):
+        rows = model.objects.filter(candidate=candidate)
+        if model is not Finding:
+            rows = rows.select_related("site")
+        options = []
+        for r in rows:
+            value = f"{prefix}:{r.pk}"
+            records[value] = r
+            options.append((value, text(r)))
+        if options:
+            groups.append((label, options))
+    return [("", "—")] + groups, records
+
+
+def my_ratings(scorecard: Scorecard | None) -> dict[int, Rating]:
+    if scorecard is None:
+        return {}
+    return {r.criterion_id: r for r in scorecard.ratings.all()}
+
+
+@dataclass
+class ScoringCell:
+    status: str | None = None  # None: not started
+    rated: int = 0
+    blocked: bool = False
+
+
+@dataclass
+class Progress:
+    criteria: int
+    scorers: list
+    candidates: list
+    cells: dict = field(default_factory=dict)  # (user_id, candidate_id) -> cell
+
+    def cell(self, user_id: int, candidate_id: int) -> ScoringCell:
+        return self.cells.get((user_id, candidate_id), ScoringCell())
+
+    def rows(self):
+        for user in self.scorers:
+            yield user, [(c, self.cell(user.pk, c.pk)) for c in self.candidates]
+
+    @property
+    def submitted(self) -> int:
+        return sum(
+            1 for c in self.cells.values() if c.status == Scorecard.Status.SUBMITTED
+        )
+
+    @property
+    def expected(self) -> int:
+        return len(self.scorers) * len(self.candidates)
+
+
+def scoring_progress(evaluation: Evaluation) -> Progress:
+    """Scorecards per scorer and candidate: 4 queries whatever the size."""
+    criteria = EvaluationCriterion.objects.filter(
+        evaluation=evaluation, kind=Kind.RATED, by_scorecard=True
+    ).count()
+    scorers = [
+        m.user
+        for m in Membership.objects.filter(
+            evaluation=evaluation, role__in=[Role.LEAD, Role.EVALUATOR]
+        )
+        .select_related("user")
+        .order_by("user__username")
+    ]
+    candidates = list(
+        Candidate.objects.filter(evaluation=evaluation).select_related("cdmo")
+    )
+    progress = Progress(criteria=criteria, scorers=scorers, candidates=candidates)
+    for sc in Scorecard.objects.filter(evaluation=evaluation).annotate(
+        rated=Count("ratings")
+    ):
+        progress.cells[(sc.evaluator_id, sc.candidate_id)] = ScoringCell(
+            status=sc.status, rated=sc.rated
+        )
+    for d in ConflictDeclaration.objects.filter(
+        evaluation=evaluation, candidate__isnull=False, overridden_at__isnull=True
+    ):
+        cell = progress.cells.setdefault(
+            (d.evaluator_id, d.candidate_id), ScoringCell()
+        )
+        cell.blocked = True
+    return progress
+
+
+@dataclass
+class CriterionRow:
+    criterion: EvaluationCriterion
+    ratings: dict  # evaluator id -> Rating
+    evidence: list  # interview / visit ratings
+    consensus: ConsensusRating | None = None
+
+    @property
+    def scores(self) -> list[int]:
+        return [r.score for r in self.ratings.values() if r.score is not None]
+
+    @property
+    def spread(self) -> int | None:
+        s = self.scores
+        return max(s) - min(s) if s else None
+
+    @property
+    def disagree(self) -> bool:
+        return (self.spread or 0) >= DISAGREEMENT
+
+    @property
+    def sd(self) -> float | None:
+        s = self.scores
+        return round(pstdev(s), 2) if s else None
+
+    @property
+    def mean(self) -> float | None:
+        s = self.scores + [r.score for r in self.evidence if r.score is not None]
+        return round(mean(s), 2) if s else None
+
+
+@dataclass
+class RatingsTable:
+    evaluators: list
+    rows: list
+    submitted: list
+
+    @property
+    def disagreements(self) -> int:
+        return sum(1 for r in self.rows if r.disagree)
+
+
+def ratings_table(candidate: Candidate) -> RatingsTable:
+    """Criteria × evaluators of the candidate's submitted scorecards, with the
+    interview and visit ratings and any consensus. Callers check blind scoring
+    (`cdmo_eval.access.ratings_visible`) before calling. 4 queries."""
+    criteria = list(
+        EvaluationCriterion.objects.filter(
+            evaluation_id=candidate.evaluation_id, kind=Kind.RATED
+        ).select_related("category")
+    )
+    submitted = list(
+        Scorecard.objects.filter(
+            candidate=candidate, status=Scorecard.Status.SUBMITTED
+        ).select_related("evaluator")
+    )
+    by_criterion: dict[int, dict] = defaultdict(dict)
+    evidence: dict[int, list] = defaultdict(list)
+    for r in Rating.objects.filter(candidate=candidate, counts=True).select_related(
+        "scorecard",
+        "interview",
+        "visit",
+        "rests_on_interview",
+        "rests_on_visit",
+        "rests_on_finding",
+    ):
+        if r.source == Source.SCORECARD:
+            by_criterion[r.criterion_id][r.scorecard.evaluator_id] = r
+        else:
+            evidence[r.criterion_id].append(r)
+    consensus = {
+        c.criterion_id: c
+        for c in ConsensusRating.objects.filter(candidate=candidate).select_related(
+            "by"
+        )
+    }
+    rows = [
+        CriterionRow(
+            criterion=c,
+            ratings=by_criterion.get(c.pk, {}),
+            evidence=evidence.get(c.pk, []),
+            consensus=consensus.get(c.pk),
+        )
+        for c in criteria
+    ]
+    return RatingsTable(
+        evaluators=[sc.evaluator for sc in submitted], rows=rows, submitted=submitted
+    )
+
+
+def conflicts_for(evaluation: Evaluation, user=None):
+    rows = ConflictDeclaration.objects.filter(evaluation=evaluation).select_related(
+        "evaluator", "candidate__cdmo", "overridden_by"
+    )
+    if user is not None:
+        rows = rows.filter(evaluator=user)
+    return list(rows)
+
+
+def my_scorecards(evaluation: Evaluation, user) -> dict[int, Scorecard]:
+    return {
+        sc.candidate_id: sc
+        for sc in Scorecard.objects.filter(
+            evaluation=evaluation, evaluator=user
+        ).annotate(rated=Count("ratings"))
+    }
+
+
+def scorecards_for_export(evaluation: Evaluation, visible: set[int] | None):
+    """Submitted scorecard ratings of the evaluation, limited to the candidates whose
+    ratings the viewer may see (None: all)."""
+    rows = Rating.objects.filter(
+        scorecard__evaluation=evaluation, counts=True, source=Source.SCORECARD
+    ).select_related("candidate__cdmo", "criterion", "scorecard__evaluator")
+    if visible is not None:
+        rows = rows.filter(candidate_id__in=visible)
+    return rows.order_by("candidate__cdmo__name", "criterion__order", "scorecard_id")
+
+
+def unrated_counts(evaluation: Evaluation) -> dict[int, int]:
+    """Per candidate, scorecard criteria no submitted scorecard has rated yet."""
+    total = EvaluationCriterion.objects.filter(
+        evaluation=evaluation, kind=Kind.RATED, by_scorecard=True
+    ).count()
+    rated = dict(
+        Candidate.objects.filter(evaluation=evaluation)
+        .annotate(
+            n=Count(
+                "ratings__criterion",
+                filter=Q(ratings__counts=True, ratings__source=Source.SCORECARD),
+                distinct=True,
+            )
+        )
+        .values_list("pk", "n")
+    )
+    return {pk: total - n for pk, n in rated.items()}

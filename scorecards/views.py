@@ -1,0 +1,615 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cdmo_eval.access import (
+    Can,
+    get_candidate_for,
+    get_conflict_for,
+    get_evaluation_for,
+    get_interview_for,
+    get_scorecard_for,
+    get_visit_for,
+    ratings_visible,
+    role_can,
+    visible_rating_candidates,
+)
+from cdmo_eval.forms import add_service_error, posted
+from partners.models import CultureInterview, Evaluation
+
+from . import selectors, services
+from .forms import (
+    ConflictForm,
+    ConsensusForm,
+    EvidenceRatingsForm,
+    RatingForm,
+    ReasonForm,
+    TemplateChoiceForm,
+    WeightsForm,
+)
+from .models import (
+    EvaluationCriterion,
+    EvaluationSetup,
+    Kind,
+    Rating,
+    Scorecard,
+    Source,
+)
+
+
+def _can(evaluation, capability) -> bool:
+    return role_can(evaluation.membership.role, capability)
+
+
+# --- criteria, weights and the scoring phase ------------------------------------------
+
+
+def criteria(request, key):
+    evaluation = get_evaluation_for(request.user, key)
+    setup = EvaluationSetup.objects.filter(evaluation=evaluation).first()
+    categories = selectors.evaluation_categories(evaluation)
+    can_manage = _can(evaluation, Can.MANAGE)
+    template_form = weights_form = None
+    if can_manage and setup is None:
+        template_form = TemplateChoiceForm()
+    elif can_manage and evaluation.status != Evaluation.Status.DECIDED:
+        in_setup = evaluation.status == Evaluation.Status.SETUP
+        weights_form = WeightsForm(
+            categories=categories,
+            criteria=[c for cat in categories for c in cat.criteria.all()]
+            if in_setup
+            else (),
+        )
+    return render(
+        request,
+        "scorecards/criteria.html",
+        {
+            "evaluation": evaluation,
+            "setup": setup,
+            "categories": categories,
+            "total_weight": sum(c.weight for c in categories),
+            "can_manage": can_manage,
+            "template_form": template_form,
+            "weights_form": weights_form,
+        },
+    )
+
+
+@require_POST
+def criteria_snapshot(request, key):
+    evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
+    form = TemplateChoiceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.evaluation_snapshot(
+                evaluation=evaluation,
+                template=form.cleaned_data["template"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Criteria copied from the template."))
+    else:
+        messages.error(request, _("Choose a template."))
+    return redirect("criteria", key=evaluation.key)
+
+
+def weights(request, key):
+    evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
+    categories = selectors.evaluation_categories(evaluation)
+    in_setup = evaluation.status == Evaluation.Status.SETUP
+    form = WeightsForm(
+        posted(request),
+        categories=categories,
+        criteria=[c for cat in categories for c in cat.criteria.all()]
+        if in_setup
+        else (),
+    )
+    if request.method == "POST" and form.is_valid():
+        category_weights, criterion_weights = form.weights()
+        try:
+            services.weights_save(
+                evaluation=evaluation,
+                category_weights=category_weights,
+                criterion_weights=criterion_weights,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Weights saved."))
+            return redirect("criteria", key=evaluation.key)
+    return render(
+        request,
+        "scorecards/weights.html",
+        {"evaluation": evaluation, "form": form, "categories": categories},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def scoring_phase(request, key, action):
+    evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
+    service = {"open": services.scoring_open, "close": services.scoring_close}.get(
+        action
+    )
+    if service is None:
+        raise Http404
+    try:
+        service(evaluation=evaluation, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Scoring is open.") if action == "open" else _("Scoring is closed."),
+        )
+    return redirect("scoring", key=evaluation.key)
+
+
+# --- the scoring home, conflicts ------------------------------------------------------
+
+
+def scoring(request, key):
+    evaluation = get_evaluation_for(request.user, key)
+    can_score = _can(evaluation, Can.SCORE)
+    progress = selectors.scoring_progress(evaluation)
+    mine = selectors.my_scorecards(evaluation, request.user) if can_score else {}
+    declarations = (
+        selectors.conflicts_for(evaluation, request.user) if can_score else []
+    )
+    return render(
+        request,
+        "scorecards/scoring.html",
+        {
+            "evaluation": evaluation,
+            "progress": progress,
+            "can_score": can_score,
+            "can_manage": _can(evaluation, Can.MANAGE),
+            "declared": bool(declarations),
+            "my_conflicts": {d.candidate_id for d in declarations if d.blocks},
+            "mine": [(c, mine.get(c.pk)) for c in progress.candidates],
+            "unrated": selectors.unrated_counts(evaluation),
+            "is_open": evaluation.status == Evaluation.Status.SCORING,
+        },
+    )
+
+
+def conflicts(request, key):
+    evaluation = get_evaluation_for(request.user, key)
+    can_score = _can(evaluation, Can.SCORE)
+    can_manage = _can(evaluation, Can.MANAGE)
+    if not (can_score or can_manage):
+        raise PermissionDenied
+    form = ConflictForm(posted(request), candidates=evaluation.candidates.all())
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.conflict_declare(
+                    evaluation=evaluation,
+                    evaluator=request.user,
+                    candidates=list(form.cleaned_data["candidates"]),
+                    text=form.cleaned_data["text"],
+                )
+            except ValidationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("Your declaration is recorded."))
+                return redirect("scoring", key=evaluation.key)
+    return render(
+        request,
+        "scorecards/conflicts.html",
+        {
+            "evaluation": evaluation,
+            "form": form,
+            "mine": selectors.conflicts_for(evaluation, request.user),
+            "all": selectors.conflicts_for(evaluation) if can_manage else None,
+            "override_form": ReasonForm(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def conflict_override(request, pk):
+    declaration = get_conflict_for(request.user, pk, Can.MANAGE)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.conflict_override(
+                declaration=declaration,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Override recorded."))
+    else:
+        messages.error(request, _("Give a reason for the override."))
+    return redirect("conflicts", key=declaration.evaluation.key)
+
+
+# --- the scorecard --------------------------------------------------------------------
+
+
+def _rating_forms(request, scorecard, candidate, data=None):
+    choices, evidence = selectors.evidence_choices(candidate)
+    ratings = selectors.my_ratings(scorecard)
+    forms = []
+    for criterion in selectors.scorecard_criteria(candidate.evaluation_id):
+        rating = ratings.get(criterion.pk)
+        initial = {"version": rating.version if rating else None}
+        if rating is not None:
+            initial["score"] = str(rating.score) if rating.score else "na"
+            initial["rationale"] = rating.rationale
+            rests = rating.rests_on
+            if rests is not None:
+                prefix = {
+                    "CultureInterview": "interview",
+                    "SiteVisit": "visit",
+                    "Finding": "finding",
+                }[type(rests).__name__]
+                initial["rests_on"] = f"{prefix}:{rests.pk}"
+        form = RatingForm(
+            data,
+            initial=initial,
+            criterion=criterion,
+            evidence_choices=choices,
+            evidence=evidence,
+        )
+        form.rating = rating
+        forms.append(form)
+    return forms
+
+
+def _save_rating(form, scorecard, user) -> tuple[Rating | None, str | None]:
+    """Save one row; returns (rating, error message)."""
+    data = form.cleaned_data
+    if not data["chosen"]:
+        return form.rating, None
+    try:
+        rating = services.rating_save(
+            scorecard=scorecard,
+            criterion=form.criterion,
+            score=data["value"],
+            rationale=data["rationale"],
+            rests_on=data["rests_on"],
+            seen_version=data["version"],
+            by=user,
+        )
+    except services.StaleRating as exc:
+        return exc.rating if exc.rating.pk else None, str(exc)
+    except ValidationError as exc:
+        return form.rating, " ".join(exc.messages)
+    return rating, None
+
+
+def scorecard(request, pk):
+    candidate = get_candidate_for(request.user, pk, Can.SCORE)
+    evaluation = candidate.evaluation
+    existing = Scorecard.objects.filter(
+        candidate=candidate, evaluator=request.user
+    ).first()
+    if existing is None:
+        blocker = services.scoring_blocker(candidate=candidate, evaluator=request.user)
+        if blocker:
+            return render(
+                request,
+                "scorecards/scorecard_blocked.html",
+                {"evaluation": evaluation, "candidate": candidate, "blocker": blocker},
+                status=403,
+            )
+    sc = existing or services.scorecard_start(
+        candidate=candidate, evaluator=request.user
+    )
+    data = request.POST if request.method == "POST" else None
+    forms = _rating_forms(request, sc, candidate, data)
+    errors = 0
+    if data is not None:
+        if sc.is_submitted:
+            messages.error(request, _("The scorecard is submitted and locked."))
+            return redirect("scorecard", pk=candidate.pk)
+        for form in forms:
+            if not form.is_valid():
+                errors += 1
+                continue
+            _rating, message = _save_rating(form, sc, request.user)
+            if message:
+                form.add_error(None, message)
+                errors += 1
+        if not errors:
+            messages.success(request, _("Draft saved."))
+            return redirect("scorecard", pk=candidate.pk)
+    return render(
+        request,
+        "scorecards/scorecard.html",
+        {
+            "evaluation": evaluation,
+            "candidate": candidate,
+            "scorecard": sc,
+            "forms": forms,
+            "problems": services.missing_for_submit(sc) if sc.pk else [],
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+def rating_autosave(request, pk, criterion_pk):
+    """htmx: save one row of the scorecard and return its status."""
+    candidate = get_candidate_for(request.user, pk, Can.SCORE)
+    sc = Scorecard.objects.filter(candidate=candidate, evaluator=request.user).first()
+    if sc is None:
+        raise Http404
+    criterion = EvaluationCriterion.objects.filter(
+        pk=criterion_pk,
+        evaluation_id=candidate.evaluation_id,
+        kind=Kind.RATED,
+        by_scorecard=True,
+    ).first()
+    if criterion is None:
+        raise Http404
+    choices, evidence = selectors.evidence_choices(candidate)
+    rating = Rating.objects.filter(scorecard=sc, criterion=criterion).first()
+    form = RatingForm(
+        request.POST,
+        criterion=criterion,
+        evidence_choices=choices,
+        evidence=evidence,
+    )
+    # On any error the editor keeps the version it saw, so a refused save stays
+    # refused until the user reloads: a conflict is never resolved silently.
+    version = form.data.get(form.add_prefix("version"))
+    if form.is_valid():
+        form.rating = rating
+        rating, error = _save_rating(form, sc, request.user)
+        if error:
+            state = "error"
+        elif form.cleaned_data["chosen"]:
+            state, version = "saved", rating.version
+        else:
+            state, error = "empty", None
+    else:
+        state = "error"
+        error = " ".join(m for errs in form.errors.values() for m in errs)
+    return render(
+        request,
+        "scorecards/_rating_status.html",
+        {
+            "form": form,
+            "rating": rating,
+            "version": version,
+            "state": state,
+            "error": error,
+        },
+    )
+
+
+@require_POST
+def scorecard_submit(request, pk):
+    candidate = get_candidate_for(request.user, pk, Can.SCORE)
+    sc = Scorecard.objects.filter(candidate=candidate, evaluator=request.user).first()
+    if sc is None:
+        raise Http404
+    try:
+        services.scorecard_submit(scorecard=sc, by=request.user)
+    except ValidationError as exc:
+        messages.error(
+            request,
+            _("The scorecard is not submitted: %(problems)s")
+            % {"problems": " ".join(exc.messages)},
+        )
+        return redirect("scorecard", pk=candidate.pk)
+    messages.success(
+        request,
+        _("Scorecard for %(c)s submitted. You can now see the team's ratings.")
+        % {"c": candidate},
+    )
+    return redirect("candidate_ratings", pk=candidate.pk)
+
+
+@require_POST
+def scorecard_reopen(request, pk):
+    sc = get_scorecard_for(request.user, pk, Can.MANAGE)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.scorecard_reopen(
+                scorecard=sc, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Scorecard reopened."))
+    else:
+        messages.error(request, _("Give a reason for reopening."))
+    return redirect("candidate_ratings", pk=sc.candidate_id)
+
+
+# --- who rated what: blind until submitted --------------------------------------------
+
+
+def _visible_table(request, candidate):
+    evaluation = candidate.evaluation
+    if not ratings_visible(request.user, evaluation, candidate.pk):
+        return None
+    return selectors.ratings_table(candidate)
+
+
+def candidate_ratings(request, pk):
+    candidate = get_candidate_for(request.user, pk)
+    table = _visible_table(request, candidate)
+    template = (
+        "scorecards/_ratings_table.html"
+        if request.htmx
+        else "scorecards/candidate_ratings.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "evaluation": candidate.evaluation,
+            "candidate": candidate,
+            "table": table,
+            "can_manage": _can(candidate.evaluation, Can.MANAGE),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+def candidate_ratings_json(request, pk):
+    candidate = get_candidate_for(request.user, pk)
+    table = _visible_table(request, candidate)
+    if table is None:
+        return JsonResponse(
+            {
+                "candidate": candidate.cdmo.key,
+                "blind": True,
+                "detail": "Submit your own scorecard for this candidate first.",
+                "ratings": [],
+            },
+            status=403,
+        )
+    return JsonResponse(
+        {
+            "candidate": candidate.cdmo.key,
+            "blind": False,
+            "ratings": [
+                {
+                    "criterion": row.criterion.key,
+                    "evaluator": user.get_username(),
+                    "score": row.ratings[user.pk].score,
+                    "rationale": row.ratings[user.pk].rationale,
+                }
+                for row in table.rows
+                for user in table.evaluators
+                if user.pk in row.ratings
+            ],
+        }
+    )
+
+
+def ratings_export(request, key):
+    """CSV of every submitted scorecard rating the user may see."""
+    evaluation = get_evaluation_for(request.user, key, Can.READ)
+    visible = visible_rating_candidates(request.user, evaluation)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{evaluation.key}-ratings.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["candidate", "criterion", "evaluator", "rating", "rationale"])
+    for r in selectors.scorecards_for_export(evaluation, visible):
+        writer.writerow(
+            [
+                r.candidate.cdmo.key,
+                r.criterion.key,
+                r.scorecard.evaluator.get_username(),
+                r.score if r.score is not None else "n/a",
+                _csv_safe(r.rationale),
+            ]
+        )
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# --- consensus ------------------------------------------------------------------------
+
+
+def consensus(request, pk):
+    candidate = get_candidate_for(request.user, pk, Can.MANAGE)
+    table = selectors.ratings_table(candidate)
+    return render(
+        request,
+        "scorecards/consensus.html",
+        {
+            "evaluation": candidate.evaluation,
+            "candidate": candidate,
+            "table": table,
+            "form": ConsensusForm(),
+        },
+    )
+
+
+def consensus_record(request, pk, criterion_pk):
+    candidate = get_candidate_for(request.user, pk, Can.MANAGE)
+    criterion = EvaluationCriterion.objects.filter(
+        pk=criterion_pk, evaluation_id=candidate.evaluation_id, kind=Kind.RATED
+    ).first()
+    if criterion is None:
+        raise Http404
+    form = ConsensusForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consensus_record(
+                candidate=candidate,
+                criterion=criterion,
+                by=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request, _("Consensus recorded for %(c)s.") % {"c": criterion}
+            )
+            return redirect(
+                reverse("consensus", args=[candidate.pk]) + f"#crit-{criterion.pk}"
+            )
+    return render(
+        request,
+        "scorecards/consensus_form.html",
+        {
+            "evaluation": candidate.evaluation,
+            "candidate": candidate,
+            "criterion": criterion,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- interview and visit ratings ------------------------------------------------------
+
+
+@require_POST
+def evidence_ratings(request, kind, pk):
+    getter = {"interviews": get_interview_for, "visits": get_visit_for}.get(kind)
+    if getter is None:
+        raise Http404
+    record = getter(request.user, pk, Can.EDIT_EVIDENCE)
+    source = (
+        Source.INTERVIEW if isinstance(record, CultureInterview) else Source.SITE_VISIT
+    )
+    criteria_list = selectors.evidence_criteria(record.candidate.evaluation_id, source)
+    form = EvidenceRatingsForm(request.POST, criteria=criteria_list, current={})
+    if form.is_valid():
+        try:
+            services.evidence_ratings_save(
+                record=record, scores=form.scores(), by=request.user
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Ratings saved."))
+    else:
+        messages.error(request, _("Ratings are 1 to 5; nothing was saved."))
+    return redirect(record.get_absolute_url() + "#ratings")
