@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class ScorecardsConfig(AppConfig):
     name = "scorecards"
+
+    def ready(self) -> None:
+        from partners.events import inputs_changed
+
+        from .receivers import queue_recompute
+
+        inputs_changed.connect(queue_recompute, dispatch_uid="scorecards.recompute")

@@ -624,3 +624,106 @@ class ConsensusRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate} · {self.criterion}: {self.score}"
+
+
+# --- computed alignment (written only by the scoring job) ----------------------------
+
+
+class AlignmentState(models.Model):
+    """Whether an evaluation's results are current.
+
+    ``changed_at``: the last time its inputs changed. ``queued_at``: a recompute is
+    queued or running (it coalesces bursts: one claim, one run). ``fresh_as_of``: when
+    the inputs behind ``current_run`` were read. Results are stale while a change is
+    newer than that.
+    """
+
+    evaluation = models.OneToOneField(
+        Evaluation, on_delete=models.CASCADE, related_name="alignment_state"
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    fresh_as_of = models.DateTimeField(null=True, blank=True)
+    current_run = models.ForeignKey(
+        "AlignmentRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} alignment"
+
+    @property
+    def is_stale(self) -> bool:
+        if self.current_run_id is None:
+            return True
+        return bool(
+            self.queued_at
+            or (self.changed_at and self.fresh_as_of and self.changed_at > self.fresh_as_of)
+        )
+
+
+class AlignmentRun(models.Model):
+    """One recompute of an evaluation: its input fingerprint and the results
+    document (BUNDLE.md "Results"). Written with its `AlignmentResult` rows in one
+    transaction, and only then made current."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="alignment_runs"
+    )
+    fingerprint = models.CharField(max_length=64)
+    engine_version = models.CharField(max_length=20)
+    computed_at = models.DateTimeField(auto_now_add=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    robust = models.BooleanField(default=False)
+    draws = models.PositiveIntegerField(default=0)
+    delta = models.FloatField(default=0.2)
+    results = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-computed_at"]
+        indexes = [models.Index(fields=["evaluation", "fingerprint"])]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class AlignmentResult(models.Model):
+    """One candidate's alignment in one run."""
+
+    run = models.ForeignKey(AlignmentRun, on_delete=models.CASCADE, related_name="rows")
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="alignment_results"
+    )
+    rank = models.PositiveIntegerField()
+    qualified = models.BooleanField(default=True)
+    overall = models.FloatField(null=True)
+    standing = models.CharField(max_length=60, blank=True)
+    coverage = models.FloatField(default=0)
+    confidence = models.CharField(max_length=8)
+    consistency = models.FloatField(null=True)
+    categories = models.JSONField(default=dict)
+    criteria = models.JSONField(default=dict)
+    signals = models.JSONField(default=dict)
+    p_first = models.FloatField(null=True)
+    rank_low = models.PositiveIntegerField()
+    rank_high = models.PositiveIntegerField()
+    flags = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "candidate"], name="alignment_result_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate}: {self.overall}"
+
+    @property
+    def robust(self) -> bool:
+        return self.p_first is not None and self.p_first >= 0.8

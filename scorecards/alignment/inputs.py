@@ -1,0 +1,167 @@
+"""Gather one evaluation's scoring inputs: a fixed number of queries at any size."""
+
+from collections import defaultdict
+
+from django.db.models import Count, F, Max, Min, Sum
+
+from negotiations.selectors import as_of_for, candidate_signal_facts
+from partners.models import (
+    DELIVERY_LEVELS,
+    Candidate,
+    CultureInterview,
+    Evaluation,
+    SiteVisit,
+)
+
+from ..models import (
+    ConsensusRating,
+    EvaluationCategory,
+    EvaluationCriterion,
+    EvaluationSetup,
+    Rating,
+    Scorecard,
+)
+from ..scoring import (
+    Band,
+    CandidateInput,
+    CategorySpec,
+    CriterionSpec,
+    EvaluationInput,
+    RatingStats,
+)
+
+
+def rating_aggregates(candidate_ids: list[int]):
+    """One GROUP BY over the ratings that count: per candidate, criterion and source,
+    the count, sum, sum of squares, min and max ("not applicable" left out)."""
+    return (
+        Rating.objects.filter(
+            candidate_id__in=candidate_ids, counts=True, score__isnull=False
+        )
+        .values_list("candidate_id", "criterion_id", "source")
+        .annotate(
+            n=Count("id"),
+            total=Sum("score"),
+            sumsq=Sum(F("score") * F("score")),
+            low=Min("score"),
+            high=Max("score"),
+        )
+        .order_by()
+    )
+
+
+def alignment_inputs(
+    evaluation: Evaluation,
+    *,
+    category_weights: dict[str, float] | None = None,
+    draws: int = 2000,
+) -> tuple[EvaluationInput, dict[str, Candidate]]:
+    """The engine's input for ``evaluation`` and its candidates by CDMO key.
+
+    ``category_weights`` overrides the stored weights (what-if); ``draws=0`` skips
+    the sensitivity analysis.
+    """
+    setup = EvaluationSetup.objects.filter(evaluation=evaluation).first()
+    categories = list(EvaluationCategory.objects.filter(evaluation=evaluation))
+    criteria = list(
+        EvaluationCriterion.objects.filter(evaluation=evaluation).select_related(
+            "category"
+        )
+    )
+    candidates = list(
+        Candidate.objects.filter(evaluation=evaluation).select_related(
+            "cdmo", "bulk_site"
+        )
+    )
+    ids = [c.pk for c in candidates]
+    crit_key = {c.pk: c.key for c in criteria}
+
+    parts: dict[int, dict[str, list[RatingStats]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for cand, crit, source, n, total, sumsq, low, high in rating_aggregates(ids):
+        parts[cand][crit_key[crit]].append(
+            RatingStats.for_source(
+                source, n=n, total=total, sumsq=sumsq, low=low, high=high
+            )
+        )
+    consensus: dict[int, dict[str, int]] = defaultdict(dict)
+    for cand, crit, score in ConsensusRating.objects.filter(
+        candidate_id__in=ids
+    ).values_list("candidate_id", "criterion_id", "score"):
+        consensus[cand][crit_key[crit]] = score
+    submitted = dict(
+        Scorecard.objects.filter(candidate_id__in=ids, status=Scorecard.Status.SUBMITTED)
+        .values_list("candidate_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    bulk = {c.pk: c.bulk_site_id for c in candidates}
+    visited = {
+        cand
+        for cand, site in SiteVisit.objects.filter(candidate_id__in=ids).values_list(
+            "candidate_id", "site_id"
+        )
+        if site is not None and site == bulk[cand]
+    }
+    interviews = dict(
+        CultureInterview.objects.filter(candidate_id__in=ids)
+        .values_list("candidate_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    delivery_met = set(
+        CultureInterview.objects.filter(
+            candidate_id__in=ids, interviewees__level__in=DELIVERY_LEVELS
+        ).values_list("candidate_id", flat=True)
+    )
+    as_of = as_of_for(evaluation)
+    facts = candidate_signal_facts(ids)
+
+    weights = category_weights or {}
+    spec = EvaluationInput(
+        categories=[
+            CategorySpec(c.key, c.name, float(weights.get(c.key, c.weight)))
+            for c in categories
+        ],
+        criteria=[
+            CriterionSpec(
+                key=c.key,
+                name=c.name,
+                category=c.category.key,
+                weight=float(c.weight),
+                kind=c.kind,
+                gate_threshold=float(c.gate_threshold)
+                if c.gate_threshold is not None
+                else None,
+                signal=c.signal or None,
+                curve=tuple(tuple(p) for p in c.curve),
+            )
+            for c in criteria
+        ],
+        candidates=[
+            CandidateInput(
+                key=c.cdmo.key,
+                name=c.cdmo.name,
+                stats={
+                    k: RatingStats.merged(v) for k, v in parts.get(c.pk, {}).items()
+                },
+                consensus=consensus.get(c.pk, {}),
+                signals=facts[c.pk].signals(as_of),
+                submitted_scorecards=submitted.get(c.pk, 0),
+                bulk_site_visited=c.pk in visited,
+                operations_interviewed=c.pk in delivery_met,
+                msa_signed=any(m.kind == "msa_signed" for m in facts[c.pk].milestones),
+                bulk_site=c.bulk_site.name if c.bulk_site else None,
+                interviews=interviews.get(c.pk, 0),
+            )
+            for c in candidates
+        ],
+        bands=[Band(b["label"], b["low"], b["high"]) for b in setup.bands]
+        if setup
+        else (),
+        response_target_days=float(evaluation.response_target_days),
+        sensitivity_delta=float(evaluation.sensitivity_delta),
+        draws=draws,
+    )
+    return spec, {c.cdmo.key: c for c in candidates}
