@@ -1,7 +1,8 @@
-"""Report PDFs: what they may load (SafeURLFetcher).
+"""Report PDFs: what they may load (SafeURLFetcher) and how render_pdf behaves.
 
 The fetcher tests render in this process so they can watch every file opened and
-every connection tried (an audit hook).
+every connection tried (an audit hook); the render_pdf tests go through the child
+process the report job uses.
 """
 
 import base64
@@ -16,7 +17,15 @@ import pytest
 from django.template import Context, Template
 from weasyprint import HTML
 
+from scorecards.reports import pdf
 from scorecards.reports.fetcher import STATIC_BASE_URL, RefusedURL, SafeURLFetcher
+from scorecards.reports.pdf import (
+    RenderFailed,
+    RenderInfo,
+    RenderTimeout,
+    RenderTooLarge,
+    render_pdf,
+)
 
 # A 1x1 transparent PNG.
 PNG_1PX = base64.b64decode(
@@ -204,3 +213,124 @@ def test_data_urls_over_the_size_limit_are_refused(settings):
     assert len(fetcher.refused) == 1
     assert fetcher.refused[0].startswith("data:image/png;base64,")
     assert len(fetcher.refused[0]) < 250  # recorded cut short, not 1.3 kB
+
+
+# --- render_pdf ---------------------------------------------------------------------
+
+SECTIONS = [("alpha", "Alpha chapter"), ("beta", "Beta chapter"), ("gamma", "Gamma")]
+TABLE_ROWS = 70
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """A TOC page, a one-page chapter, a table over two pages or more, a last page."""
+    rows = [(n, f"Criterion number {n}") for n in range(1, TABLE_ROWS + 1)]
+    html = report(
+        """
+        <section class="chapter" id="alpha"><h1>Alpha chapter</h1><p>First.</p>
+          <img src="file:///etc/passwd"></section>
+        <section class="chapter" id="beta"><h1>Beta chapter</h1>
+          <table><thead><tr><th>Row</th><th>Criterion heading</th></tr></thead>
+          <tbody>{% for n, name in rows %}<tr><td>{{ n }}</td><td>{{ name }}</td>
+          </tr>{% endfor %}</tbody></table></section>
+        <section class="chapter" id="gamma"><h1>Gamma</h1><p>Last words.</p></section>
+        """,
+        rows=rows,
+        toc_entries=SECTIONS,
+        run_title="ABX-101 · Lonza Visp",
+    )
+    out = tmp_path_factory.mktemp("report") / "report.pdf"
+    info = render_pdf(html, out_path=out)
+    return info, out, pypdf.PdfReader(out)
+
+
+def test_render_pdf_writes_the_pdf_and_reports_pages_size_and_refusals(rendered):
+    info, out, reader = rendered
+    assert isinstance(info, RenderInfo)
+    assert info.pages == len(reader.pages) >= 5
+    assert info.bytes == out.stat().st_size
+    assert info.refused == ["file:///etc/passwd"]
+    assert [p.name for p in out.parent.iterdir()] == ["report.pdf"]
+
+
+def test_every_page_says_page_x_of_y(rendered):
+    info, _, reader = rendered
+    n = info.pages
+    first, last = reader.pages[0].extract_text(), reader.pages[-1].extract_text()
+    assert f"Page 1 of {n}" in first
+    assert f"Page {n} of {n}" in last
+    assert "ABX-101 · Lonza Visp" in first  # the running header
+    assert "Confidential" in last  # the default marking
+
+
+def test_toc_shows_the_page_each_section_starts_on(rendered):
+    _, _, reader = rendered
+    texts = [page.extract_text() for page in reader.pages]
+    toc = texts[0]
+    for anchor, title in SECTIONS:
+        listed = int(re.search(rf"{title}[\s.]*(\d+)", toc).group(1))
+        starts = next(i for i, t in enumerate(texts[1:], 2) if title in t)
+        assert listed == starts, anchor
+    assert int(re.search(r"Alpha chapter[\s.]*(\d+)", toc).group(1)) == 2
+
+
+def test_table_header_repeats_on_the_next_page(rendered):
+    _, _, reader = rendered
+    texts = [page.extract_text() for page in reader.pages]
+    table_pages = [t for t in texts if "Criterion number" in t]
+    assert len(table_pages) >= 2
+    assert all(t.count("Criterion heading") == 1 for t in table_pages)
+    assert f"Criterion number {TABLE_ROWS}" in table_pages[-1]
+
+
+def test_fonts_are_embedded(rendered):
+    _, _, reader = rendered
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            fonts[font["/BaseFont"]] = descendant["/FontDescriptor"].get_object()
+    assert fonts
+    for name, descriptor in fonts.items():
+        assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, name
+    # The vendored Liberation Sans, declared as "Report Sans", does the text.
+    assert any("Report-Sans" in name for name in fonts)
+
+
+def test_a_render_over_the_timeout_is_stopped_and_leaves_nothing(tmp_path):
+    out = tmp_path / "report.pdf"
+    out.write_bytes(b"an older report")
+
+    with pytest.raises(RenderTimeout) as error:
+        render_pdf(report("<p>Slow.</p>"), out_path=out, timeout=0.01)
+
+    assert str(error.value).startswith(
+        "The report took longer than 0.01 seconds to render and was stopped."
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_render_over_the_memory_cap_is_stopped_and_leaves_nothing(tmp_path):
+    with pytest.raises(RenderTooLarge) as error:
+        render_pdf(report("<p>Big.</p>"), out_path=tmp_path / "r.pdf", memory_mb=64)
+
+    assert "more than 64 MB of memory" in str(error.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failing_renderer_reports_its_last_error_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "_CHILD_MODULE", "scorecards.reports.no_such_child")
+
+    with pytest.raises(RenderFailed) as error:
+        render_pdf("<p>x</p>", out_path=tmp_path / "r.pdf")
+
+    assert "No module named scorecards.reports.no_such_child" in str(error.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_defaults_come_from_settings(settings, tmp_path):
+    settings.REPORT_TIMEOUT_SECONDS = 0.01
+
+    with pytest.raises(RenderTimeout, match="longer than 0.01 seconds"):
+        render_pdf("<p>x</p>", out_path=tmp_path / "r.pdf")
