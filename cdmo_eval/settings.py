@@ -147,6 +147,16 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
+# --- Reports ------------------------------------------------------------------
+# Each PDF renders in a child process that is stopped after this many seconds and
+# may use at most this much memory (address space; 0 = no cap).
+REPORT_TIMEOUT_SECONDS = env.float("REPORT_TIMEOUT_SECONDS", default=120)
+REPORT_MEMORY_MB = env.int("REPORT_MEMORY_MB", default=1024)
+# Largest image a report may carry inline as a data: URL (PNG, JPEG, SVG only).
+REPORT_DATA_URL_MAX_BYTES = env.int(
+    "REPORT_DATA_URL_MAX_BYTES", default=2 * 1024 * 1024
+)
+
 # --- Background jobs ----------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
