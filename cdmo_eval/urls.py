@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("partners.urls")),
+    path("", include("negotiations.urls")),
 ]
 
 handler400 = "cdmo_eval.views.error_400"
