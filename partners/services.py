@@ -13,6 +13,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from .events import notify_inputs_changed
 from .models import (
     Attachment,
     Candidate,
@@ -39,6 +40,17 @@ def evaluation_create(*, created_by, **fields) -> Evaluation:
     Membership.objects.create(
         evaluation=evaluation, user=created_by, role=Role.LEAD, added_by=created_by
     )
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_update(*, evaluation: Evaluation, by, **fields) -> Evaluation:
+    """Change an evaluation's description, date and response target. The date and the
+    target feed the signals, so results are recomputed."""
+    for name, value in fields.items():
+        setattr(evaluation, name, value)
+    evaluation.save(update_fields=list(fields))
+    notify_inputs_changed(evaluation_id=evaluation.pk)
     return evaluation
 
 
