@@ -43,7 +43,7 @@ class MilestonesForm(forms.Form):
     def clean(self):
         data = super().clean()
         first = data.get(Milestone.Kind.FIRST_ENGAGEMENT)
-        for kind, date in data.items():
+        for kind, date in list(data.items()):
             if first and date and date < first:
                 self.add_error(
                     kind,

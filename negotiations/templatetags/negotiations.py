@@ -27,7 +27,7 @@ STEADY = 0.25
 def percent(value) -> str:
     if value is None or value == "":
         return "—"
-    return f"{number_format(float(value) * 100, 0)} %"
+    return f"{number_format(round(float(value) * 100), 0)} %"
 
 
 @register.filter
@@ -39,7 +39,8 @@ def signal(signals: dict, name: str) -> str:
     decimals = _FORMATS.get(name, 1)
     if decimals == "percent":
         return percent(value)
-    return number_format(value, decimals)
+    # number_format cuts extra decimals off; round first so 8.77 reads 8.8.
+    return number_format(round(value, decimals), decimals)
 
 
 @register.filter
@@ -49,11 +50,11 @@ def trend_text(slope) -> str:
         return _("too few requests to tell")
     if slope > STEADY:
         return _("getting slower (+%(n)s days per request)") % {
-            "n": number_format(slope, 1)
+            "n": number_format(round(slope, 1), 1)
         }
     if slope < -STEADY:
         return _("getting faster (%(n)s days per request)") % {
-            "n": number_format(slope, 1)
+            "n": number_format(round(slope, 1), 1)
         }
     return _("steady")
 
