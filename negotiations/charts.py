@@ -18,7 +18,8 @@ from .models import Milestone
 from .signals import DAYS_PER_MONTH, MilestoneFacts, months_to_signature
 
 WIDTH, HEIGHT = 880, 230
-LEFT, RIGHT = 40, 40
+# The right margin leaves room for the axis unit after the last tick label.
+LEFT, RIGHT = 40, 72
 AXIS_Y = 130
 # Label rows, cycled through in date order so neighbouring labels do not collide.
 LABEL_ROWS = (100, 168, 76, 192)
@@ -169,7 +170,7 @@ def timeline_svg(
         month += 1
     parts.append(
         _text(
-            WIDTH - RIGHT,
+            WIDTH - 8,
             AXIS_Y + 18,
             _("months"),
             anchor="end",
@@ -197,7 +198,7 @@ def timeline_svg(
         row = LABEL_ROWS[index % len(LABEL_ROWS)]
         anchor = "start" if px < LEFT + 60 else "end" if px > WIDTH - 80 else "middle"
         fill = SIGNED if milestone.kind == Milestone.Kind.MSA_SIGNED else BRAND
-        parts.append(_line(px, AXIS_Y, px, row + (4 if row < AXIS_Y else -12)))
+        parts.append(_line(px, AXIS_Y, px, row + (17 if row < AXIS_Y else -12)))
         parts.append(
             format_html(
                 '<circle cx="{}" cy="{}" r="6" fill="{}" stroke="#ffffff" '
