@@ -6,10 +6,19 @@ a member whose role lacks the capability gets 403.
 """
 
 from enum import StrEnum
+from operator import attrgetter
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from negotiations.models import (
+    Agreement,
+    AmendmentRound,
+    Escalation,
+    InformationRequest,
+    Milestone,
+    SteeringMeeting,
+)
 from partners.models import (
     Attachment,
     Candidate,
@@ -214,3 +223,76 @@ def get_conflict_for(user, pk: int, need: Can = Can.MANAGE):
         membership_for(user, declaration.evaluation_id), need
     )
     return declaration
+
+
+# --- negotiations -----------------------------------------------------------------
+# Lead and procurement maintain every negotiation record (Can.EDIT_NEGOTIATIONS). An
+# evaluator may log information requests and escalations, becomes their owner, and
+# edits the ones they own. Observers read.
+
+
+def can_edit_owned(user, membership: Membership, record=None) -> bool:
+    """May ``user`` (with ``membership``) create an owned record (``record`` None) or
+    edit ``record``, an information request or escalation?"""
+    if role_can(membership.role, Can.EDIT_NEGOTIATIONS):
+        return True
+    if membership.role != Role.EVALUATOR:
+        return False
+    return record is None or record.owner_id == user.pk
+
+
+def get_candidate_for_owned(user, pk: int) -> Candidate:
+    """The candidate ``pk`` if ``user`` may log requests and escalations about it."""
+    candidate = get_candidate_for(user, pk)
+    if not can_edit_owned(user, candidate.evaluation.membership):
+        raise PermissionDenied("Your role in this evaluation does not allow this.")
+    return candidate
+
+
+def _negotiation_record_for(user, model, pk: int, need: Can, path: str = "candidate"):
+    obj = (
+        model.objects.select_related(f"{path}__evaluation", f"{path}__cdmo")
+        .filter(pk=pk)
+        .first()
+    )
+    if obj is None:
+        raise Http404("Not found.")
+    evaluation = attrgetter(path.replace("__", "."))(obj).evaluation
+    evaluation.membership = _check(membership_for(user, evaluation.pk), need)
+    return obj
+
+
+def _owned_record_for(user, model, pk: int, need: Can):
+    # Owned records: editing is decided by can_edit_owned, not by the role alone.
+    if need != Can.EDIT_NEGOTIATIONS:
+        return _negotiation_record_for(user, model, pk, need)
+    record = _negotiation_record_for(user, model, pk, Can.READ)
+    if not can_edit_owned(user, record.candidate.evaluation.membership, record):
+        raise PermissionDenied("Only its owner or procurement may change this.")
+    return record
+
+
+def get_request_for(user, pk: int, need: Can = Can.READ) -> InformationRequest:
+    return _owned_record_for(user, InformationRequest, pk, need)
+
+
+def get_escalation_for(user, pk: int, need: Can = Can.READ) -> Escalation:
+    return _owned_record_for(user, Escalation, pk, need)
+
+
+def get_agreement_for(user, pk: int, need: Can = Can.READ) -> Agreement:
+    return _negotiation_record_for(user, Agreement, pk, need)
+
+
+def get_round_for(user, pk: int, need: Can = Can.READ) -> AmendmentRound:
+    return _negotiation_record_for(
+        user, AmendmentRound, pk, need, path="agreement__candidate"
+    )
+
+
+def get_meeting_for(user, pk: int, need: Can = Can.READ) -> SteeringMeeting:
+    return _negotiation_record_for(user, SteeringMeeting, pk, need)
+
+
+def get_milestone_for(user, pk: int, need: Can = Can.READ) -> Milestone:
+    return _negotiation_record_for(user, Milestone, pk, need)

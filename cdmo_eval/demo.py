@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
+from negotiations.demo import load_negotiations
 from partners.models import (
     Candidate,
     Cdmo,
@@ -683,4 +684,5 @@ def load_demo() -> list[Evaluation]:
     evaluations = _evaluations(users)
     _evidence(evaluations[0], users)
     scoring_demo.load(evaluations[0], users)
+    load_negotiations(evaluations[0], users)
     return evaluations

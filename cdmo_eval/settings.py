@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -170,7 +171,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "send-overdue-reminders": {
+        "task": "negotiations.tasks.send_overdue_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
+}
 
 # --- Auth, sessions, throttling ----------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -243,6 +249,8 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="CDMO evaluation <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people reach the app at, for links in emails sent by background jobs.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- I18n ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("partners.urls")),
     path("", include("scorecards.urls")),
+    path("", include("negotiations.urls")),
 ]
 
 handler400 = "cdmo_eval.views.error_400"

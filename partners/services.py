@@ -43,6 +43,17 @@ def evaluation_create(*, created_by, **fields) -> Evaluation:
     return evaluation
 
 
+@transaction.atomic
+def evaluation_update(*, evaluation: Evaluation, by, **fields) -> Evaluation:
+    """Change an evaluation's description, date and response target. The date and the
+    target feed the signals, so results are recomputed."""
+    for name, value in fields.items():
+        setattr(evaluation, name, value)
+    evaluation.save(update_fields=list(fields))
+    notify_inputs_changed(evaluation_id=evaluation.pk)
+    return evaluation
+
+
 def membership_add(*, evaluation: Evaluation, user, role: str, by) -> Membership:
     """Add ``user`` to the evaluation; a user belongs at most once."""
     if Membership.objects.filter(evaluation=evaluation, user=user).exists():

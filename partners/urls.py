@@ -10,6 +10,11 @@ urlpatterns = [
         evaluations.evaluation_detail,
         name="evaluation_detail",
     ),
+    path(
+        "evaluations/<slug:key>/edit/",
+        evaluations.evaluation_edit,
+        name="evaluation_edit",
+    ),
     # members
     path(
         "evaluations/<slug:key>/members/", evaluations.member_list, name="member_list"

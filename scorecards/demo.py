@@ -9,6 +9,7 @@ Northbridge's culture pulls through, Helvetica's does not.
 from django.apps import apps as django_apps
 from django.utils import timezone
 
+from partners.events import notify_inputs_changed
 from partners.models import CultureInterview, Evaluation, SiteVisit
 
 from .default_library import install as install_default_library
@@ -200,3 +201,5 @@ def load(evaluation: Evaluation, users) -> None:
             "by": users["lead"],
         },
     )
+    # The records above were written directly; have the results computed.
+    notify_inputs_changed(evaluation_id=evaluation.pk)

@@ -662,7 +662,11 @@ class AlignmentState(models.Model):
             return True
         return bool(
             self.queued_at
-            or (self.changed_at and self.fresh_as_of and self.changed_at > self.fresh_as_of)
+            or (
+                self.changed_at
+                and self.fresh_as_of
+                and self.changed_at > self.fresh_as_of
+            )
         )
 
 

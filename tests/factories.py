@@ -3,6 +3,14 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from negotiations.models import (
+    Agreement,
+    AmendmentRound,
+    Escalation,
+    InformationRequest,
+    Milestone,
+    SteeringMeeting,
+)
 from partners.models import (
     Candidate,
     Cdmo,
@@ -128,4 +136,71 @@ class FindingFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Gap number {n}")
     source = Finding.Source.OTHER
     carry_to_msa = True
+    created_by = factory.SubFactory(UserFactory)
+
+
+# --- negotiations ---------------------------------------------------------------------
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    candidate = factory.SubFactory(CandidateFactory)
+    kind = Milestone.Kind.FIRST_ENGAGEMENT
+    date = datetime.date(2025, 11, 3)
+
+
+class InformationRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InformationRequest
+
+    candidate = factory.SubFactory(CandidateFactory)
+    subject = factory.Sequence(lambda n: f"Request number {n}")
+    sent = datetime.date(2026, 1, 10)
+    due = datetime.date(2026, 1, 15)
+    answered = datetime.date(2026, 1, 13)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    candidate = factory.SubFactory(CandidateFactory)
+    kind = Agreement.Kind.MSA
+
+
+class AmendmentRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AmendmentRound
+
+    agreement = factory.SubFactory(AgreementFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    sent = datetime.date(2026, 2, 1)
+    returned = datetime.date(2026, 2, 9)
+    reviewers = 3
+    comments = 14
+    actionable_comments = 12
+    created_by = factory.SubFactory(UserFactory)
+
+
+class EscalationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Escalation
+
+    candidate = factory.SubFactory(CandidateFactory)
+    question = factory.Sequence(lambda n: f"Escalated question {n}")
+    raised = datetime.date(2026, 2, 3)
+    decided = datetime.date(2026, 2, 5)
+    stakeholders = 2
+    created_by = factory.SubFactory(UserFactory)
+
+
+class SteeringMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SteeringMeeting
+
+    candidate = factory.SubFactory(CandidateFactory)
+    planned = datetime.date(2026, 5, 1)
     created_by = factory.SubFactory(UserFactory)

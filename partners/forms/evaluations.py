@@ -27,6 +27,13 @@ class EvaluationForm(forms.ModelForm):
         help_texts = {"key": _("Short identifier used in links and bundles.")}
 
 
+class EvaluationEditForm(EvaluationForm):
+    """The key names the evaluation in links and bundles, so it stays as created."""
+
+    class Meta(EvaluationForm.Meta):
+        fields = [f for f in EvaluationForm.Meta.fields if f != "key"]
+
+
 class MemberAddForm(forms.Form):
     user = forms.CharField(
         label=_("Username or email"),

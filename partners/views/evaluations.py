@@ -10,6 +10,7 @@ from cdmo_eval.forms import add_service_error, posted
 
 from .. import selectors, services
 from ..forms.evaluations import (
+    EvaluationEditForm,
     EvaluationForm,
     MemberAddForm,
     MemberInviteForm,
@@ -41,6 +42,23 @@ def evaluation_create(request):
         messages.success(request, _("Evaluation created. You are its lead."))
         return redirect(evaluation)
     return render(request, "partners/evaluation_form.html", {"form": form})
+
+
+def evaluation_edit(request, key):
+    evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
+    form = EvaluationEditForm(posted(request), instance=evaluation)
+    if request.method == "POST" and form.is_valid():
+        services.evaluation_update(
+            evaluation=evaluation, by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Evaluation updated."))
+        return redirect(evaluation)
+    return render(
+        request,
+        "partners/evaluation_form.html",
+        {"form": form, "evaluation": evaluation},
+        status=400 if form.errors else 200,
+    )
 
 
 def evaluation_detail(request, key):

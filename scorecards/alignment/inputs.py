@@ -91,7 +91,9 @@ def alignment_inputs(
     ).values_list("candidate_id", "criterion_id", "score"):
         consensus[cand][crit_key[crit]] = score
     submitted = dict(
-        Scorecard.objects.filter(candidate_id__in=ids, status=Scorecard.Status.SUBMITTED)
+        Scorecard.objects.filter(
+            candidate_id__in=ids, status=Scorecard.Status.SUBMITTED
+        )
         .values_list("candidate_id")
         .annotate(n=Count("id"))
         .order_by()

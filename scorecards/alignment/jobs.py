@@ -93,7 +93,9 @@ def alignment_recompute(*, evaluation_id: int) -> AlignmentRun | None:
 
 
 def _store(evaluation, spec, result, key, candidates, started) -> AlignmentRun:
-    doc = to_results_json(result, evaluation.key, evaluation.as_of or timezone.localdate())
+    doc = to_results_json(
+        result, evaluation.key, evaluation.as_of or timezone.localdate()
+    )
     with transaction.atomic():
         run = AlignmentRun.objects.create(
             evaluation=evaluation,

@@ -643,3 +643,32 @@ def test_round_signals_stay_within_their_inputs(rounds: list[RoundFacts]) -> Non
     else:
         assert median is not None
         assert min(reviewers) <= median <= max(reviewers)
+
+
+def test_compute_signals_for_a_candidate_that_signed() -> None:
+    # Northbridge in the demo: answers in 2 days, two MSA rounds of 3 reviewers and a
+    # quality agreement round of 2, one escalation decided in 2 days, MSA signed
+    # 2026-03-03 after first engagement on 2025-09-01 (183 days).
+    signals = compute_signals(
+        requests=[
+            req(d(10, 6, 2025), answered=d(10, 8, 2025), due=d(10, 13, 2025)),
+            req(d(11, 3, 2025), answered=d(11, 5, 2025), due=d(11, 10, 2025)),
+        ],
+        rounds=[rnd("msa", 1, 3), rnd("msa", 2, 3), rnd("qa", 1, 2)],
+        escalations=[esc(d(1, 14), decided=d(1, 16))],
+        milestones=[
+            ms("first_engagement", d(9, 1, 2025)),
+            ms("msa_draft", d(12, 1, 2025)),
+            ms("msa_signed", d(3, 3)),
+        ],
+        as_of=AS_OF,
+    )
+    assert signals == {
+        "median_response_days": 2.0,
+        "overdue_request_share": 0.0,
+        "max_amendment_rounds": 2.0,
+        "median_reviewers_per_round": 3.0,  # 2, 3, 3 -> 3
+        "median_decision_days": 2.0,
+        # the clock stops at signature, not at as_of
+        "months_to_signature": pytest.approx(183 / 30.44),
+    }

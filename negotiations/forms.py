@@ -1,0 +1,176 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partners.forms.evidence import DATE, AttachmentField, members_of
+from partners.models import Candidate
+
+from .models import (
+    Agreement,
+    AmendmentRound,
+    Escalation,
+    InformationRequest,
+    Milestone,
+    SteeringMeeting,
+)
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*layout)
+    return helper
+
+
+class MilestonesForm(forms.Form):
+    """One date per milestone kind; an empty date means it has not happened."""
+
+    def __init__(self, *args, milestones=(), **kwargs):
+        initial = {m.kind: m.date for m in milestones}
+        super().__init__(*args, initial=initial, **kwargs)
+        for value, label in Milestone.Kind.choices:
+            self.fields[value] = forms.DateField(
+                label=label, required=False, widget=DATE
+            )
+        names = [value for value, _label in Milestone.Kind.choices]
+        rows = [names[i : i + 4] for i in range(0, len(names), 4)]
+        self.helper = _helper(
+            *(Row(*(Column(n, css_class="col-md-3") for n in row)) for row in rows)
+        )
+
+    def clean(self):
+        data = super().clean()
+        first = data.get(Milestone.Kind.FIRST_ENGAGEMENT)
+        for kind, date in list(data.items()):
+            if first and date and date < first:
+                self.add_error(
+                    kind,
+                    _("Before the first engagement (%(d)s).") % {"d": first},
+                )
+        draft, signed = (
+            data.get(Milestone.Kind.MSA_DRAFT),
+            data.get(Milestone.Kind.MSA_SIGNED),
+        )
+        if draft and signed and signed < draft and "msa_signed" not in self.errors:
+            self.add_error(
+                Milestone.Kind.MSA_SIGNED,
+                _("The MSA cannot be signed before its draft was received (%(d)s).")
+                % {"d": draft},
+            )
+        return data
+
+
+class OwnerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class _OwnedForm(forms.ModelForm):
+    """Requests and escalations: editors choose the owner; an evaluator owns what
+    they log, so the field is not offered to them."""
+
+    owner = OwnerField(label=_("Sponsor owner"), queryset=None, required=False)
+
+    def __init__(self, *args, candidate: Candidate, choose_owner: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidate = candidate
+        if choose_owner:
+            self.fields["owner"].queryset = members_of(candidate.evaluation)
+        else:
+            del self.fields["owner"]
+
+
+class RequestForm(_OwnedForm):
+    class Meta:
+        model = InformationRequest
+        fields = ["subject", "sent", "due", "answered", "complete", "owner"]
+        widgets = {"sent": DATE, "due": DATE, "answered": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due"].help_text = _(
+            "Empty: the sent date plus the response target (%(days)s days)."
+        ) % {"days": self.candidate.evaluation.response_target_days}
+        self.helper = _helper(
+            "subject",
+            Row(Column("sent"), Column("due"), Column("answered")),
+            "complete",
+            *(["owner"] if "owner" in self.fields else []),
+        )
+
+
+class RoundForm(forms.ModelForm):
+    agreement = forms.ChoiceField(label=_("Agreement"), choices=Agreement.Kind.choices)
+    redline_file = AttachmentField(label=_("Redline"))
+
+    class Meta:
+        model = AmendmentRound
+        fields = [
+            "sent_by",
+            "sent",
+            "returned",
+            "reviewers",
+            "comments",
+            "actionable_comments",
+        ]
+        widgets = {"sent": DATE, "returned": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        editing = self.instance.pk is not None
+        if editing:
+            # A round stays with its agreement; its number is the service's.
+            del self.fields["agreement"]
+        if editing and self.instance.redline:
+            self.fields["redline_file"].help_text = _(
+                "Uploading a file replaces %(name)s. %(rules)s"
+            ) % {
+                "name": self.instance.redline_name,
+                "rules": self.fields["redline_file"].help_text,
+            }
+        self.helper = _helper(
+            *(["agreement"] if not editing else []),
+            Row(Column("sent_by"), Column("sent"), Column("returned")),
+            Row(Column("reviewers"), Column("comments"), Column("actionable_comments")),
+            "redline_file",
+        )
+
+
+class EscalationForm(_OwnedForm):
+    class Meta:
+        model = Escalation
+        fields = ["question", "raised", "decided", "stakeholders", "owner"]
+        widgets = {
+            "raised": DATE,
+            "decided": DATE,
+            "question": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            "question",
+            Row(Column("raised"), Column("decided"), Column("stakeholders")),
+            *(["owner"] if "owner" in self.fields else []),
+        )
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = SteeringMeeting
+        fields = ["planned", "held", "attendees", "outcome"]
+        widgets = {
+            "planned": DATE,
+            "held": DATE,
+            "attendees": forms.Textarea(attrs={"rows": 2}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, candidate: Candidate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidate = candidate
+        self.helper = _helper(
+            Row(Column("planned"), Column("held")), "attendees", "outcome"
+        )

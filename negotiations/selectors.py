@@ -1,0 +1,292 @@
+"""Reads of negotiation records, turned into the facts the pure signal functions take.
+
+Everything here reads a whole evaluation (or one candidate) in a fixed number of
+queries, one per record type, however many candidates and records there are.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from partners.models import Candidate, Evaluation
+
+from . import charts
+from .models import (
+    Agreement,
+    AmendmentRound,
+    Escalation,
+    InformationRequest,
+    Milestone,
+    SteeringMeeting,
+)
+from .signals import (
+    EscalationFacts,
+    MilestoneFacts,
+    RequestFacts,
+    RoundFacts,
+    compute_signals,
+    decision_days,
+    is_overdue,
+    response_days,
+    response_trend,
+)
+
+# Bureaucracy thresholds that make the candidate page suggest a steering committee.
+MAX_HEALTHY_ROUNDS = 2
+MAX_HEALTHY_REVIEWERS = 5
+# An escalation decided within two working weeks is not a sign of bureaucracy.
+SLOW_DECISION_DAYS = 14
+
+
+def as_of_for(evaluation: Evaluation) -> dt.date:
+    """The date signals are measured at: the evaluation's ``as_of``, else today."""
+    return evaluation.as_of or timezone.localdate()
+
+
+@dataclass
+class SignalFacts:
+    """A candidate's negotiation records as plain facts."""
+
+    requests: list[RequestFacts] = field(default_factory=list)
+    rounds: list[RoundFacts] = field(default_factory=list)
+    escalations: list[EscalationFacts] = field(default_factory=list)
+    milestones: list[MilestoneFacts] = field(default_factory=list)
+
+    def signals(self, as_of: dt.date) -> dict[str, float]:
+        return compute_signals(
+            requests=self.requests,
+            rounds=self.rounds,
+            escalations=self.escalations,
+            milestones=self.milestones,
+            as_of=as_of,
+        )
+
+
+def _ids(candidates: Iterable[Candidate | int]) -> list[int]:
+    return [getattr(c, "pk", c) for c in candidates]
+
+
+def candidate_signal_facts(
+    candidates: Iterable[Candidate | int],
+) -> dict[int, SignalFacts]:
+    """The facts of each candidate (instances or ids), in four queries whatever the
+    number of candidates; a candidate without records gets empty facts."""
+    ids = _ids(candidates)
+    facts = {pk: SignalFacts() for pk in ids}
+    for pk, sent, due, answered in InformationRequest.objects.filter(
+        candidate_id__in=ids
+    ).values_list("candidate_id", "sent", "due", "answered"):
+        facts[pk].requests.append(RequestFacts(sent=sent, due=due, answered=answered))
+    for pk, agreement, number, reviewers in AmendmentRound.objects.filter(
+        agreement__candidate_id__in=ids
+    ).values_list("agreement__candidate_id", "agreement_id", "number", "reviewers"):
+        facts[pk].rounds.append(RoundFacts(agreement, number, reviewers))
+    for pk, raised, decided in Escalation.objects.filter(
+        candidate_id__in=ids
+    ).values_list("candidate_id", "raised", "decided"):
+        facts[pk].escalations.append(EscalationFacts(raised=raised, decided=decided))
+    for pk, kind, date in Milestone.objects.filter(candidate_id__in=ids).values_list(
+        "candidate_id", "kind", "date"
+    ):
+        facts[pk].milestones.append(MilestoneFacts(kind=kind, date=date))
+    return facts
+
+
+def signals_for_candidates(
+    candidates: Iterable[Candidate | int], *, as_of: dt.date
+) -> dict[int, dict[str, float]]:
+    """The six signals of each candidate as of ``as_of`` (BUNDLE.md, "Signals"),
+    keyed by candidate id; a signal without records is left out. Four queries."""
+    return {
+        pk: facts.signals(as_of)
+        for pk, facts in candidate_signal_facts(candidates).items()
+    }
+
+
+@dataclass
+class Governance:
+    """Whether bureaucracy shows, and whether a steering-committee cadence exists."""
+
+    reasons: list[str]
+    planned: int
+    held: int
+    next_meeting: dt.date | None
+
+    @property
+    def suggested(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def has_cadence(self) -> bool:
+        return self.planned > 0
+
+
+def bureaucracy_reasons(signals: dict[str, float]) -> list[str]:
+    """Codes of the bureaucracy signals present: rounds, reviewers, decisions."""
+    reasons = []
+    if signals.get("max_amendment_rounds", 0) > MAX_HEALTHY_ROUNDS:
+        reasons.append("rounds")
+    if signals.get("median_reviewers_per_round", 0) > MAX_HEALTHY_REVIEWERS:
+        reasons.append("reviewers")
+    if signals.get("median_decision_days", 0) > SLOW_DECISION_DAYS:
+        reasons.append("decisions")
+    return reasons
+
+
+@dataclass
+class Overview:
+    """Everything the candidate's negotiations page shows."""
+
+    as_of: dt.date
+    milestones: list[Milestone]
+    requests: list[InformationRequest]
+    agreements: list[Agreement]
+    escalations: list[Escalation]
+    meetings: list[SteeringMeeting]
+    signals: dict[str, float]
+    trend: float | None
+    governance: Governance
+    chart: str
+    elapsed: str
+    missing_agreements: list[tuple[str, str]] = field(default_factory=list)
+
+
+def negotiation_overview(candidate: Candidate, *, as_of: dt.date) -> Overview:
+    """The candidate's negotiation records with what each row shows (days to answer,
+    overdue, round warnings), its signals, governance state and timeline chart, in a
+    fixed number of queries."""
+    milestones = list(candidate.milestones.all())
+    requests = list(candidate.information_requests.select_related("owner"))
+    agreements = list(
+        candidate.agreements.prefetch_related(
+            Prefetch(
+                "rounds",
+                queryset=AmendmentRound.objects.order_by("number"),
+                to_attr="round_list",
+            )
+        )
+    )
+    escalations = list(candidate.escalations.select_related("owner"))
+    meetings = list(candidate.steering_meetings.all())
+
+    facts = SignalFacts(
+        requests=[RequestFacts(r.sent, r.due, r.answered) for r in requests],
+        rounds=[
+            RoundFacts(a.pk, r.number, r.reviewers)
+            for a in agreements
+            for r in a.round_list
+        ],
+        escalations=[EscalationFacts(e.raised, e.decided) for e in escalations],
+        milestones=[MilestoneFacts(m.kind, m.date) for m in milestones],
+    )
+    for request, fact in zip(requests, facts.requests, strict=True):
+        request.in_scope = request.sent <= as_of
+        request.days = response_days(fact, as_of) if request.in_scope else None
+        request.open = fact.answered is None or fact.answered > as_of
+        request.overdue = request.in_scope and is_overdue(fact, as_of)
+    for agreement in agreements:
+        rounds = agreement.round_list
+        agreement.round_count = len(rounds)
+        agreement.too_many_rounds = len(rounds) > MAX_HEALTHY_ROUNDS
+        agreement.max_reviewers = max((r.reviewers for r in rounds), default=0)
+        agreement.total_comments = sum(r.comments for r in rounds)
+        agreement.open_round = next((r for r in rounds if r.returned is None), None)
+        for r in rounds:
+            r.days_out = ((r.returned or as_of) - r.sent).days
+    for escalation, fact in zip(escalations, facts.escalations, strict=True):
+        escalation.in_scope = escalation.raised <= as_of
+        escalation.days = decision_days(fact, as_of) if escalation.in_scope else None
+    signals = facts.signals(as_of)
+    governance = Governance(
+        reasons=bureaucracy_reasons(signals),
+        planned=len(meetings),
+        held=sum(1 for m in meetings if m.held),
+        next_meeting=min(
+            (m.planned for m in meetings if not m.held and m.planned >= as_of),
+            default=None,
+        ),
+    )
+    present = {a.kind for a in agreements}
+    return Overview(
+        as_of=as_of,
+        milestones=milestones,
+        requests=requests,
+        agreements=agreements,
+        escalations=escalations,
+        meetings=meetings,
+        signals=signals,
+        trend=response_trend(facts.requests, as_of),
+        governance=governance,
+        chart=charts.timeline_svg(facts.milestones, as_of=as_of),
+        elapsed=charts.elapsed_text(facts.milestones, as_of),
+        missing_agreements=[
+            (value, label)
+            for value, label in Agreement.Kind.choices
+            if value not in present
+        ],
+    )
+
+
+@dataclass
+class ResponsivenessRow:
+    candidate: Candidate
+    signals: dict[str, float]
+    trend: float | None
+    requests: int
+    slow: bool
+    signed: bool
+
+
+def responsiveness_rows(evaluation: Evaluation) -> list[ResponsivenessRow]:
+    """One row per candidate of the evaluation comparing its negotiation signals with
+    the response target, in a fixed number of queries."""
+    as_of = as_of_for(evaluation)
+    candidates = list(
+        Candidate.objects.filter(evaluation=evaluation)
+        .select_related("cdmo")
+        .order_by("cdmo__name", "pk")
+    )
+    facts = candidate_signal_facts(candidates)
+    rows = []
+    for candidate in candidates:
+        f = facts[candidate.pk]
+        signals = f.signals(as_of)
+        median = signals.get("median_response_days")
+        rows.append(
+            ResponsivenessRow(
+                candidate=candidate,
+                signals=signals,
+                trend=response_trend(f.requests, as_of),
+                requests=sum(1 for r in f.requests if r.sent <= as_of),
+                slow=median is not None and median > evaluation.response_target_days,
+                signed=any(
+                    m.kind == Milestone.Kind.MSA_SIGNED and m.date <= as_of
+                    for m in f.milestones
+                ),
+            )
+        )
+    return rows
+
+
+def candidate_summary(candidate: Candidate) -> dict:
+    """The few numbers the candidate page shows about negotiations (four queries)."""
+    as_of = as_of_for(candidate.evaluation)
+    facts = candidate_signal_facts([candidate])[candidate.pk]
+    signals = facts.signals(as_of)
+    bureaucracy = bureaucracy_reasons(signals)
+    return {
+        "as_of": as_of,
+        "signals": signals,
+        "requests": len(facts.requests),
+        "overdue": sum(
+            1 for r in facts.requests if r.sent <= as_of and is_overdue(r, as_of)
+        ),
+        "elapsed": charts.elapsed_text(facts.milestones, as_of),
+        "bureaucracy": bureaucracy,
+        "has_cadence": bool(bureaucracy)
+        and SteeringMeeting.objects.filter(candidate=candidate).exists(),
+        "target": candidate.evaluation.response_target_days,
+    }

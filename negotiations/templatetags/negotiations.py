@@ -1,0 +1,64 @@
+"""Template helpers for negotiation pages, and the summary the candidate page shows
+(an inclusion tag, so `partners` code never imports `negotiations`)."""
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from .. import selectors
+
+register = template.Library()
+
+# How each signal reads on a page; shares are shown as percentages.
+_FORMATS = {
+    "median_response_days": 1,
+    "overdue_request_share": "percent",
+    "max_amendment_rounds": 0,
+    "median_reviewers_per_round": 1,
+    "median_decision_days": 1,
+    "months_to_signature": 1,
+}
+
+# A slope smaller than this (days per request) reads as steady.
+STEADY = 0.25
+
+
+@register.filter
+def percent(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return f"{number_format(round(float(value) * 100), 0)} %"
+
+
+@register.filter
+def signal(signals: dict, name: str) -> str:
+    """A signal's value formatted for a page, "—" when it has no value."""
+    value = signals.get(name)
+    if value is None:
+        return "—"
+    decimals = _FORMATS.get(name, 1)
+    if decimals == "percent":
+        return percent(value)
+    # number_format cuts extra decimals off; round first so 8.77 reads 8.8.
+    return number_format(round(value, decimals), decimals)
+
+
+@register.filter
+def trend_text(slope) -> str:
+    """Plain words for the response trend (positive slope: answers slowing down)."""
+    if slope is None or slope == "":
+        return _("too few requests to tell")
+    if slope > STEADY:
+        return _("getting slower (+%(n)s days per request)") % {
+            "n": number_format(round(slope, 1), 1)
+        }
+    if slope < -STEADY:
+        return _("getting faster (%(n)s days per request)") % {
+            "n": number_format(round(slope, 1), 1)
+        }
+    return _("steady")
+
+
+@register.inclusion_tag("negotiations/_summary.html")
+def negotiation_summary(candidate):
+    return {"candidate": candidate, **selectors.candidate_summary(candidate)}

@@ -1,0 +1,335 @@
+"""Negotiation pages: the three personas on every view, what the pages show, and
+constant query counts as records grow."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from negotiations.models import (
+    AmendmentRound,
+    Escalation,
+    InformationRequest,
+    Milestone,
+    SteeringMeeting,
+)
+from partners.models import Role
+from tests.factories import (
+    AgreementFactory,
+    AmendmentRoundFactory,
+    CandidateFactory,
+    EscalationFactory,
+    InformationRequestFactory,
+    MilestoneFactory,
+    SteeringMeetingFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def candidate(evaluation):
+    evaluation.as_of = dt.date(2026, 6, 30)
+    evaluation.save()
+    return CandidateFactory(evaluation=evaluation)
+
+
+@pytest.fixture
+def records(candidate):
+    agreement = AgreementFactory(candidate=candidate)
+    return {
+        "request": InformationRequestFactory(candidate=candidate),
+        "escalation": EscalationFactory(candidate=candidate),
+        "round": AmendmentRoundFactory(agreement=agreement, number=1),
+        "meeting": SteeringMeetingFactory(candidate=candidate),
+        "milestone": MilestoneFactory(candidate=candidate),
+    }
+
+
+def urls(candidate, records):
+    """Every negotiation URL: (name, url, who may open it)."""
+    pk, key = candidate.pk, candidate.evaluation.key
+    return [
+        ("page", reverse("candidate_negotiations", args=[pk]), "read"),
+        ("responsiveness", reverse("responsiveness", args=[key]), "read"),
+        ("redline", reverse("redline_download", args=[records["round"].pk]), "read"),
+        ("milestones", reverse("milestones_edit", args=[pk]), "edit"),
+        ("round_create", reverse("round_create", args=[pk]), "edit"),
+        ("round_edit", reverse("round_edit", args=[records["round"].pk]), "edit"),
+        ("meeting_create", reverse("meeting_create", args=[pk]), "edit"),
+        ("meeting_edit", reverse("meeting_edit", args=[records["meeting"].pk]), "edit"),
+        ("request_create", reverse("request_create", args=[pk]), "log"),
+        ("escalation_create", reverse("escalation_create", args=[pk]), "log"),
+        ("request_edit", reverse("request_edit", args=[records["request"].pk]), "own"),
+        (
+            "escalation_edit",
+            reverse("escalation_edit", args=[records["escalation"].pk]),
+            "own",
+        ),
+    ]
+
+
+# What each role gets: read pages (the redline 404s: the round has no file), the
+# editing pages, logging pages, and edit pages of records someone else owns.
+EXPECTED = {
+    Role.LEAD: {"read": 200, "edit": 200, "log": 200, "own": 200},
+    Role.PROCUREMENT: {"read": 200, "edit": 200, "log": 200, "own": 200},
+    Role.EVALUATOR: {"read": 200, "edit": 403, "log": 200, "own": 403},
+    Role.OBSERVER: {"read": 200, "edit": 403, "log": 403, "own": 403},
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_each_role_gets_what_it_may(as_user, member, candidate, records, role):
+    client = as_user(member(role))
+    for name, url, access in urls(candidate, records):
+        expected = 404 if name == "redline" else EXPECTED[role][access]
+        assert client.get(url).status_code == expected, (role, name)
+
+
+def test_stranger_gets_404_on_every_view(as_user, stranger, candidate, records):
+    client = as_user(stranger)
+    for name, url, _access in urls(candidate, records):
+        assert client.get(url).status_code == 404, name
+        assert client.post(url, {}).status_code == 404, name
+
+
+@pytest.mark.parametrize("role", [Role.EVALUATOR, Role.OBSERVER])
+def test_weaker_roles_cannot_post_changes(as_user, member, candidate, records, role):
+    client = as_user(member(role))
+    posts = [
+        (reverse("milestones_edit", args=[candidate.pk]), {"first_engagement": ""}),
+        (
+            reverse("round_create", args=[candidate.pk]),
+            {"agreement": "msa", "sent": "2026-03-01", "reviewers": "1"},
+        ),
+        (
+            reverse("meeting_create", args=[candidate.pk]),
+            {"planned": "2026-07-01"},
+        ),
+        (
+            reverse("request_edit", args=[records["request"].pk]),
+            {"subject": "changed", "sent": "2026-01-10"},
+        ),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code == 403, url
+    assert Milestone.objects.count() == 1
+    assert AmendmentRound.objects.count() == 1
+    assert SteeringMeeting.objects.count() == 1
+    assert InformationRequest.objects.get().subject != "changed"
+
+
+def test_observer_sees_records_without_edit_controls(
+    as_user, member, candidate, records
+):
+    html = (
+        as_user(member(Role.OBSERVER))
+        .get(reverse("candidate_negotiations", args=[candidate.pk]))
+        .content.decode()
+    )
+    assert records["request"].subject in html
+    assert records["escalation"].question in html
+    assert "Log an information request" not in html
+    assert "Edit" not in html
+
+
+def test_evaluator_sees_edit_only_on_what_they_own(as_user, member, candidate):
+    evaluator = member(Role.EVALUATOR)
+    InformationRequestFactory(candidate=candidate, subject="Mine", owner=evaluator)
+    InformationRequestFactory(candidate=candidate, subject="Theirs")
+    html = (
+        as_user(evaluator)
+        .get(reverse("candidate_negotiations", args=[candidate.pk]))
+        .content.decode()
+    )
+    assert '<span class="visually-hidden"> Mine</span>' in html
+    assert '<span class="visually-hidden"> Theirs</span>' not in html
+    assert "Log an information request" in html
+    assert "Add an amendment round" not in html
+
+
+def test_empty_submissions_get_required_errors(as_user, member, candidate):
+    client = as_user(member(Role.PROCUREMENT))
+    for name in (
+        "request_create",
+        "round_create",
+        "escalation_create",
+        "meeting_create",
+    ):
+        response = client.post(reverse(name, args=[candidate.pk]), {})
+        assert response.status_code == 400, name
+        assert "This field is required." in response.content.decode()
+    assert not InformationRequest.objects.exists()
+    assert not Escalation.objects.exists()
+    assert not SteeringMeeting.objects.exists()
+
+
+# --- what the pages show --------------------------------------------------------------
+
+
+def test_requests_list_days_overdue_median_and_trend(as_user, member, candidate):
+    for sent, due, answered in [
+        ("2026-03-02", "2026-03-09", "2026-03-04"),  # 2 days
+        ("2026-04-01", "2026-04-08", "2026-04-07"),  # 6 days
+        ("2026-05-04", "2026-05-11", None),  # open: 57 days to 06-30, overdue
+    ]:
+        InformationRequestFactory(
+            candidate=candidate, sent=sent, due=due, answered=answered
+        )
+    html = (
+        as_user(member(Role.OBSERVER))
+        .get(reverse("candidate_negotiations", args=[candidate.pk]))
+        .content.decode()
+    )
+    assert "Median answer: <strong>6.0 days</strong>" in html
+    assert "<strong>33 %</strong>" in html
+    assert "getting slower (+27.5 days per request)" in html
+    assert html.count('class="table-danger"') == 1
+    assert "Overdue</span>" in html
+    assert "57 <span" in html
+
+
+def test_agreement_past_two_rounds_shows_the_warning(as_user, member, candidate):
+    agreement = AgreementFactory(candidate=candidate)
+    client = as_user(member(Role.PROCUREMENT))
+    url = reverse("candidate_negotiations", args=[candidate.pk])
+    for number in (1, 2):
+        AmendmentRoundFactory(agreement=agreement, number=number, reviewers=7)
+    assert "more than two rounds" not in client.get(url).content.decode()
+    AmendmentRoundFactory(agreement=agreement, number=3, reviewers=7, returned=None)
+    html = client.get(url).content.decode()
+    assert (
+        "MSA is on round 3 — more than two rounds suggests too many people weigh in."
+        in html
+    )
+    assert "3 rounds, up to 7 reviewers per round" in html
+    # Bureaucracy shows: the page suggests a steering committee, none exists yet.
+    assert "set up a steering-committee cadence" in html
+    assert "None exists yet." in html
+    SteeringMeetingFactory(candidate=candidate, planned=dt.date(2026, 7, 15))
+    html = client.get(url).content.decode()
+    assert "A steering-committee cadence exists" in html
+    assert "Next: 15 Jul 2026." in html
+
+
+def test_timeline_shows_months_elapsed_and_a_text_alternative(
+    as_user, member, candidate
+):
+    MilestoneFactory(candidate=candidate, date=dt.date(2025, 11, 3))
+    MilestoneFactory(candidate=candidate, kind="cda_signed", date=dt.date(2025, 11, 20))
+    html = (
+        as_user(member(Role.OBSERVER))
+        .get(reverse("candidate_negotiations", args=[candidate.pk]))
+        .content.decode()
+    )
+    assert "7.9 months since first engagement" in html  # 239 days / 30.44
+    assert 'role="img"' in html
+    assert '<th scope="row">CDA signed</th><td>20 Nov 2025</td>' in html
+
+
+def test_candidate_page_summarises_negotiations(as_user, member, candidate):
+    MilestoneFactory(candidate=candidate, date=dt.date(2025, 11, 3))
+    InformationRequestFactory(candidate=candidate)
+    html = (
+        as_user(member(Role.OBSERVER))
+        .get(candidate.get_absolute_url())
+        .content.decode()
+    )
+    assert 'id="negotiations"' in html
+    assert "7.9 months since first engagement." in html
+    assert reverse("candidate_negotiations", args=[candidate.pk]) in html
+
+
+def test_responsiveness_compares_candidates_with_the_target(
+    as_user, member, evaluation, candidate
+):
+    evaluation.response_target_days = 3
+    evaluation.save()
+    slow = CandidateFactory(evaluation=evaluation)
+    InformationRequestFactory(
+        candidate=candidate, sent="2026-03-02", due=None, answered="2026-03-04"
+    )
+    InformationRequestFactory(
+        candidate=slow, sent="2026-03-02", due=None, answered="2026-03-12"
+    )
+    html = (
+        as_user(member(Role.OBSERVER))
+        .get(reverse("responsiveness", args=[evaluation.key]))
+        .content.decode()
+    )
+    assert "Response target: 3 days." in html
+    assert html.count("slower than target") == 1
+    assert "10.0 <span" in html and "2.0</td>" in html
+
+
+def test_lead_sets_the_response_target_and_date(as_user, member, evaluation):
+    lead = member(Role.LEAD)
+    url = reverse("evaluation_edit", args=[evaluation.key])
+    data = {
+        "name": evaluation.name,
+        "program": evaluation.program,
+        "as_of": "2026-06-30",
+        "response_target_days": "0",
+    }
+    response = as_user(lead).post(url, data)
+    assert response.status_code == 400
+    assert "greater than or equal to 1" in response.content.decode()
+    response = as_user(lead).post(url, {**data, "response_target_days": "4"})
+    assert response.status_code == 302
+    evaluation.refresh_from_db()
+    assert (evaluation.response_target_days, evaluation.as_of) == (
+        4,
+        dt.date(2026, 6, 30),
+    )
+    assert as_user(member(Role.PROCUREMENT)).get(url).status_code == 403
+
+
+def test_stranger_cannot_edit_the_evaluation(as_user, stranger, evaluation):
+    url = reverse("evaluation_edit", args=[evaluation.key])
+    assert as_user(stranger).get(url).status_code == 404
+
+
+# --- constant query counts ------------------------------------------------------------
+
+
+def _grow(candidate, n):
+    agreement = AgreementFactory(candidate=candidate)
+    for i in range(n):
+        InformationRequestFactory(candidate=candidate)
+        EscalationFactory(candidate=candidate)
+        SteeringMeetingFactory(candidate=candidate)
+        AmendmentRoundFactory(
+            agreement=agreement,
+            number=i + 1,
+            sent=dt.date(2026, 1, 1) + dt.timedelta(days=2 * i),
+            returned=dt.date(2026, 1, 1) + dt.timedelta(days=2 * i + 1),
+        )
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_negotiations_page_queries_are_constant(
+    as_user, member, candidate, django_assert_max_num_queries, n
+):
+    client = as_user(member(Role.EVALUATOR))
+    _grow(candidate, n)
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("candidate_negotiations", args=[candidate.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count("Request number") == n
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_responsiveness_queries_are_constant(
+    as_user, member, evaluation, django_assert_max_num_queries, n
+):
+    client = as_user(member(Role.OBSERVER))
+    for _ in range(n):
+        candidate = CandidateFactory(evaluation=evaluation)
+        InformationRequestFactory(candidate=candidate)
+        AmendmentRoundFactory(agreement=AgreementFactory(candidate=candidate))
+        EscalationFactory(candidate=candidate)
+        MilestoneFactory(candidate=candidate)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("responsiveness", args=[evaluation.key]))
+    assert f"{n} candidates" in response.content.decode()
