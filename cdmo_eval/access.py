@@ -40,13 +40,14 @@ class Can(StrEnum):
     SCORE = "score"
     EXPORT = "export"
     MANAGE = "manage"
+    WHAT_IF = "what_if"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.LEAD: frozenset(Can),
     Role.EVALUATOR: frozenset({Can.READ, Can.EDIT_EVIDENCE, Can.SCORE}),
     Role.PROCUREMENT: frozenset(
-        {Can.READ, Can.EDIT_EVIDENCE, Can.EDIT_NEGOTIATIONS, Can.EXPORT}
+        {Can.READ, Can.EDIT_EVIDENCE, Can.EDIT_NEGOTIATIONS, Can.EXPORT, Can.WHAT_IF}
     ),
     Role.OBSERVER: frozenset({Can.READ}),
 }
@@ -162,7 +163,7 @@ def get_cdmo_for(user, key: str, need: Can = Can.READ) -> Cdmo:
     return cdmo
 
 
-# --- scoring ----------------------------------------------------------------------
+# --- scoring --------------------------------------------------------------------------
 
 
 def ratings_visible(user, evaluation: Evaluation, candidate_id: int) -> bool:
@@ -225,7 +226,7 @@ def get_conflict_for(user, pk: int, need: Can = Can.MANAGE):
     return declaration
 
 
-# --- negotiations -----------------------------------------------------------------
+# --- negotiations ---------------------------------------------------------------------
 # Lead and procurement maintain every negotiation record (Can.EDIT_NEGOTIATIONS). An
 # evaluator may log information requests and escalations, becomes their owner, and
 # edits the ones they own. Observers read.

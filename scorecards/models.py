@@ -138,7 +138,7 @@ class CriterionRules(models.Model):
         return self.kind == Kind.RATED
 
 
-# --- library ----------------------------------------------------------------------
+# --- library --------------------------------------------------------------------------
 
 
 class Category(models.Model):
@@ -301,7 +301,7 @@ class TemplateCriterion(models.Model):
         return f"{self.criterion}: {self.weight}"
 
 
-# --- the evaluation's snapshot ------------------------------------------------------
+# --- the evaluation's snapshot --------------------------------------------------------
 
 
 class EvaluationSetup(models.Model):
@@ -369,7 +369,7 @@ class EvaluationCriterion(CriterionRules):
         return [(i, self.anchors.get(str(i), "")) for i in range(1, 6)]
 
 
-# --- conflicts, scorecards and ratings ----------------------------------------------
+# --- conflicts, scorecards and ratings ------------------------------------------------
 
 
 class ConflictDeclaration(models.Model):
@@ -626,7 +626,7 @@ class ConsensusRating(models.Model):
         return f"{self.candidate} · {self.criterion}: {self.score}"
 
 
-# --- computed alignment (written only by the scoring job) ----------------------------
+# --- computed alignment (written only by the scoring job) -----------------------------
 
 
 class AlignmentState(models.Model):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .alignment import views as alignment_views
 
 urlpatterns = [
     path("evaluations/<slug:key>/criteria/", views.criteria, name="criteria"),
@@ -61,5 +62,28 @@ urlpatterns = [
         "<slug:kind>/<int:pk>/ratings/",
         views.evidence_ratings,
         name="evidence_ratings",
+    ),
+]
+
+# alignment results
+urlpatterns += [
+    path(
+        "evaluations/<slug:key>/dashboard/", alignment_views.dashboard, name="dashboard"
+    ),
+    path(
+        "evaluations/<slug:key>/dashboard/status/",
+        alignment_views.dashboard_status,
+        name="dashboard_status",
+    ),
+    path("evaluations/<slug:key>/what-if/", alignment_views.what_if, name="what_if"),
+    path(
+        "evaluations/<slug:key>/what-if/ranking/",
+        alignment_views.what_if_ranking,
+        name="what_if_ranking",
+    ),
+    path(
+        "candidates/<int:pk>/alignment/",
+        alignment_views.candidate_alignment,
+        name="candidate_alignment",
     ),
 ]

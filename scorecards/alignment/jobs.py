@@ -119,7 +119,10 @@ def _store(evaluation, spec, result, key, candidates, started) -> AlignmentRun:
                 confidence=c.confidence,
                 consistency=row["consistency"],
                 categories=row["categories"],
-                criteria=row["criteria"],
+                criteria={
+                    k: {**v, "consensus": c.criteria[k].consensus}
+                    for k, v in row["criteria"].items()
+                },
                 signals=row["signals"],
                 p_first=row["p_first"],
                 rank_low=c.rank_range[0],

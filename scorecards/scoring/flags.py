@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from .inputs import CriterionSpec
-from .results import Flag
+from .results import Flag, round_half_up
 
 GATE_FAILED = "gate_failed"
 SLOW_RESPONSES = "slow_responses"
@@ -105,7 +105,7 @@ def slow_responses(median_days: float | None, target_days: float | None) -> Flag
         return None
     return Flag(
         SLOW_RESPONSES,
-        f"Median answer {median_days:.1f} days vs target {target_days:g}",
+        f"Median answer {_one(median_days)} days vs target {target_days:g}",
         {"median_response_days": median_days, "target_days": target_days},
     )
 
@@ -165,7 +165,7 @@ def culture_inconsistent(
     )
     return Flag(
         CULTURE_INCONSISTENT,
-        f"Culture consistency {consistency:.1f} is below "
+        f"Culture consistency {_one(consistency)} is below "
         f"{CONSISTENCY_FLAG_BELOW:g} across interviews and visits ({detail})",
         {
             "consistency": consistency,
@@ -223,7 +223,7 @@ def signature_overdue(msa_signed: bool, months: float | None) -> Flag | None:
         return None
     return Flag(
         SIGNATURE_OVERDUE,
-        f"{months:.1f} months since first engagement without a signed MSA "
+        f"{_one(months)} months since first engagement without a signed MSA "
         f"(usual: 6-{USUAL_MONTHS_TO_SIGNATURE})",
         {"months_to_signature": months, "limit": USUAL_MONTHS_TO_SIGNATURE},
     )
@@ -233,3 +233,8 @@ def _count(n: int, noun: str) -> str:
     if n == 1:
         return f"{n} {noun}"
     return f"{n} {noun[:-2]}a" if noun.endswith("criterion") else f"{n} {noun}s"
+
+
+def _one(x: float) -> str:
+    """One decimal, rounded half up like every number the results show."""
+    return f"{round_half_up(x):.1f}"

@@ -1,0 +1,201 @@
+"""What the pages show of the alignment results: a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Evaluation
+
+from ..models import (
+    AlignmentResult,
+    AlignmentRun,
+    AlignmentState,
+    EvaluationCategory,
+    EvaluationCriterion,
+)
+
+FLAG_LABELS = {
+    "gate_failed": _("Failed a knock-out gate"),
+    "slow_responses": _("Slow answers to information requests"),
+    "excess_amendment_rounds": _("Too many amendment rounds"),
+    "bulk_site_not_visited": _("Bulk site not visited"),
+    "no_operations_interview": _("No interview with the people who run the work"),
+    "culture_inconsistent": _("Culture does not pull through"),
+    "evaluators_disagree": _("Evaluators disagree"),
+    "signature_overdue": _("Past 9 months without signature"),
+}
+
+# Where the evidence behind each flag lives: (url name, anchor).
+FLAG_EVIDENCE = {
+    "gate_failed": ("candidate_alignment", "criteria"),
+    "slow_responses": ("candidate_negotiations", "requests"),
+    "excess_amendment_rounds": ("candidate_negotiations", "agreements"),
+    "bulk_site_not_visited": ("candidate_detail", "visits"),
+    "no_operations_interview": ("candidate_detail", "interviews"),
+    "culture_inconsistent": ("candidate_alignment", "consistency"),
+    "evaluators_disagree": ("candidate_ratings", ""),
+    "signature_overdue": ("candidate_negotiations", "timeline"),
+}
+
+
+def flag_badges(row: AlignmentResult) -> list[dict]:
+    """The row's flags as badges: label, evidence sentence and link."""
+    badges = []
+    for flag in row.flags:
+        name, anchor = FLAG_EVIDENCE.get(flag["code"], ("candidate_detail", ""))
+        url = reverse(name, args=[row.candidate_id]) + (f"#{anchor}" if anchor else "")
+        badges.append(
+            {
+                "code": flag["code"],
+                "label": FLAG_LABELS.get(flag["code"], flag["code"]),
+                "evidence": flag["evidence"],
+                "url": url,
+            }
+        )
+    return badges
+
+
+@dataclass
+class Dashboard:
+    state: AlignmentState | None
+    run: AlignmentRun | None
+    rows: list = field(default_factory=list)
+    categories: list = field(default_factory=list)
+    hidden: set = field(default_factory=set)  # candidate ids masked by blind scoring
+
+    @property
+    def stale(self) -> bool:
+        return self.state is None or self.state.is_stale
+
+    @property
+    def visible_rows(self) -> list:
+        return [r for r in self.rows if r.candidate_id not in self.hidden]
+
+    def chart_series(self) -> list:
+        return [(r.candidate.cdmo.name, r.categories) for r in self.visible_rows]
+
+
+def state_for(evaluation: Evaluation) -> AlignmentState | None:
+    return (
+        AlignmentState.objects.filter(evaluation=evaluation)
+        .select_related("current_run")
+        .first()
+    )
+
+
+def dashboard(
+    evaluation: Evaluation, *, visible: set[int] | None, rows: bool = True
+) -> Dashboard:
+    """The current results of an evaluation (3 queries whatever the size).
+
+    ``visible``: the candidates whose results the viewer may see (blind scoring);
+    None means all. Others are listed by name only.
+    """
+    state = state_for(evaluation)
+    run = state.current_run if state else None
+    result_rows = []
+    if run is not None and rows:
+        result_rows = list(
+            AlignmentResult.objects.filter(run=run).select_related(
+                "candidate__cdmo", "candidate__bulk_site"
+            )
+        )
+        for row in result_rows:
+            row.badges = flag_badges(row)
+    return Dashboard(
+        state=state,
+        run=run,
+        rows=result_rows,
+        categories=list(EvaluationCategory.objects.filter(evaluation=evaluation))
+        if rows
+        else [],
+        hidden=set()
+        if visible is None
+        else {r.candidate_id for r in result_rows if r.candidate_id not in visible},
+    )
+
+
+def candidate_result(candidate) -> AlignmentResult | None:
+    return (
+        AlignmentResult.objects.filter(
+            candidate=candidate,
+            run__pk=AlignmentState.objects.filter(
+                evaluation_id=candidate.evaluation_id
+            ).values("current_run")[:1],
+        )
+        .select_related("run")
+        .first()
+    )
+
+
+@dataclass
+class CriterionPart:
+    criterion: EvaluationCriterion
+    score: float | None
+    mean: float | None
+    n: int
+    spread: float | None
+    share: float  # of the category, among criteria with a score
+    contribution: float  # points of the overall score
+    signal: float | None = None
+    consensus: bool = False
+
+
+@dataclass
+class CategoryPart:
+    category: EvaluationCategory
+    score: float | None
+    share: float  # of the overall, among categories with a score
+    contribution: float
+    criteria: list
+
+
+def breakdown(row: AlignmentResult, evaluation: Evaluation) -> list[CategoryPart]:
+    """How each category and criterion contributed to the overall score (rules 2–3):
+    the contributions add up to the overall score."""
+    categories = list(EvaluationCategory.objects.filter(evaluation=evaluation))
+    criteria = list(
+        EvaluationCriterion.objects.filter(evaluation=evaluation).select_related(
+            "category"
+        )
+    )
+    scored_cats = [c for c in categories if row.categories.get(c.key) is not None]
+    total_w = sum(c.weight for c in scored_cats) or 1
+    parts = []
+    for cat in categories:
+        score = row.categories.get(cat.key)
+        share = cat.weight / total_w if score is not None else 0.0
+        members = [c for c in criteria if c.category_id == cat.pk]
+        scored = [
+            c for c in members if row.criteria.get(c.key, {}).get("score") is not None
+        ]
+        cat_w = sum(c.weight for c in scored) or 1
+        crit_parts = []
+        for crit in members:
+            data = row.criteria.get(crit.key, {})
+            s = data.get("score")
+            crit_share = crit.weight / cat_w if s is not None else 0.0
+            crit_parts.append(
+                CriterionPart(
+                    criterion=crit,
+                    score=s,
+                    mean=data.get("mean"),
+                    n=data.get("n", 0),
+                    spread=data.get("spread"),
+                    share=crit_share,
+                    contribution=share * crit_share * s if s is not None else 0.0,
+                    signal=row.signals.get(crit.signal) if crit.signal else None,
+                    consensus=bool(data.get("consensus")),
+                )
+            )
+        parts.append(
+            CategoryPart(
+                category=cat,
+                score=score,
+                share=share,
+                contribution=share * score if score is not None else 0.0,
+                criteria=crit_parts,
+            )
+        )
+    return parts

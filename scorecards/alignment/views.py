@@ -1,0 +1,194 @@
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cdmo_eval.access import (
+    Can,
+    get_candidate_for,
+    get_evaluation_for,
+    ratings_visible,
+    role_can,
+    visible_rating_candidates,
+)
+from cdmo_eval.forms import add_service_error, posted
+
+from .. import services
+from ..charts import category_chart_svg
+from ..models import EvaluationCategory
+from ..scoring import InvalidEvaluation, compute
+from . import read
+from .inputs import alignment_inputs
+
+
+def _chart(categories, series, title):
+    return category_chart_svg(
+        [(c.key, c.name) for c in categories], series, title=title
+    )
+
+
+def dashboard(request, key):
+    evaluation = get_evaluation_for(request.user, key)
+    data = read.dashboard(
+        evaluation, visible=visible_rating_candidates(request.user, evaluation)
+    )
+    return render(
+        request,
+        "scorecards/dashboard.html",
+        {
+            "evaluation": evaluation,
+            "data": data,
+            "chart": _chart(
+                data.categories,
+                data.chart_series(),
+                _("Category scores by candidate (0–100)"),
+            ),
+            "can_what_if": role_can(evaluation.membership.role, Can.WHAT_IF),
+        },
+    )
+
+
+def dashboard_status(request, key):
+    """htmx: the results' freshness; asks the page to reload once a newer run is in."""
+    evaluation = get_evaluation_for(request.user, key)
+    data = read.dashboard(evaluation, visible=None, rows=False)
+    shown = request.GET.get("run", "")
+    current = str(data.run.pk) if data.run else ""
+    response = render(
+        request,
+        "scorecards/_alignment_status.html",
+        {"evaluation": evaluation, "data": data},
+    )
+    if current != shown and not data.stale:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def candidate_alignment(request, pk):
+    """Why is this candidate's score what it is: contributions of each category and
+    criterion, the signals behind derived criteria, the sensitivity result."""
+    candidate = get_candidate_for(request.user, pk)
+    evaluation = candidate.evaluation
+    visible = ratings_visible(request.user, evaluation, candidate.pk)
+    row = read.candidate_result(candidate) if visible else None
+    parts = read.breakdown(row, evaluation) if row else []
+    if row is not None:
+        row.badges = read.flag_badges(row)
+    return render(
+        request,
+        "scorecards/candidate_alignment.html",
+        {
+            "evaluation": evaluation,
+            "candidate": candidate,
+            "visible": visible,
+            "row": row,
+            "parts": parts,
+            "state": read.state_for(evaluation),
+        },
+    )
+
+
+# --- what-if weights ------------------------------------------------------------------
+
+
+class WhatIfSaveForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the new weights"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+def _weights_from(request_data, categories) -> dict[str, int]:
+    weights = {}
+    for c in categories:
+        raw = request_data.get(f"w-{c.key}", c.weight)
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            value = c.weight
+        weights[c.key] = min(max(value, 1), 100)
+    return weights
+
+
+def _what_if_rows(evaluation, weights):
+    """Ranking under ``weights`` next to the current ranking; nothing is stored."""
+    current, _candidates = alignment_inputs(evaluation, draws=0)
+    trial, _candidates = alignment_inputs(evaluation, category_weights=weights, draws=0)
+    try:
+        before = {c.key: c.rank for c in compute(current).candidates}
+        after = compute(trial)
+    except InvalidEvaluation:
+        return []
+    return [
+        {
+            "result": c,
+            "before": before.get(c.key),
+            "moved": before.get(c.key, c.rank) - c.rank,
+            "down": c.rank - before.get(c.key, c.rank),
+        }
+        for c in after.candidates
+    ]
+
+
+def what_if(request, key):
+    evaluation = get_evaluation_for(request.user, key, Can.WHAT_IF)
+    categories = list(EvaluationCategory.objects.filter(evaluation=evaluation))
+    can_save = role_can(evaluation.membership.role, Can.MANAGE)
+    form = WhatIfSaveForm(posted(request))
+    weights = _weights_from(request.POST or request.GET, categories)
+    if request.method == "POST":
+        if not can_save:
+            raise PermissionDenied(_("Only the lead saves weights."))
+        if form.is_valid():
+            try:
+                services.weights_save(
+                    evaluation=evaluation,
+                    category_weights={c.pk: weights[c.key] for c in categories},
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("New category weights saved."))
+                return redirect("dashboard", key=evaluation.key)
+    total = sum(weights.values()) or 1
+    return render(
+        request,
+        "scorecards/what_if.html",
+        {
+            "evaluation": evaluation,
+            "sliders": [
+                (c, weights[c.key], round(100 * weights[c.key] / total, 1))
+                for c in categories
+            ],
+            "rows": _what_if_rows(evaluation, weights),
+            "form": form,
+            "can_save": can_save,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def what_if_ranking(request, key):
+    """htmx: the ranking under the weights of the sliders."""
+    evaluation = get_evaluation_for(request.user, key, Can.WHAT_IF)
+    categories = list(EvaluationCategory.objects.filter(evaluation=evaluation))
+    weights = _weights_from(request.GET, categories)
+    total = sum(weights.values()) or 1
+    response = render(
+        request,
+        "scorecards/_what_if_ranking.html",
+        {
+            "evaluation": evaluation,
+            "rows": _what_if_rows(evaluation, weights),
+            "sliders": [
+                (c, weights[c.key], round(100 * weights[c.key] / total, 1))
+                for c in categories
+            ],
+        },
+    )
+    return response

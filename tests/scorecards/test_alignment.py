@@ -1,0 +1,485 @@
+"""The recompute job, the dashboard, the breakdown and what-if weights."""
+
+import pytest
+from django.urls import reverse
+
+from cdmo_eval.tasks import ping
+from scorecards.alignment import jobs, read
+from scorecards.alignment.inputs import alignment_inputs
+from scorecards.models import (
+    AlignmentResult,
+    AlignmentRun,
+    AlignmentState,
+    EvaluationCategory,
+)
+from scorecards.scoring import compute, to_results_json
+from tests.factories import CandidateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_candidates(
+    scoring_evaluation, member, declared, fill, django_capture_on_commit_callbacks
+):
+    """Two candidates, rated 4 and 2 by two evaluators; results computed."""
+    strong = CandidateFactory(evaluation=scoring_evaluation)
+    weak = CandidateFactory(evaluation=scoring_evaluation)
+    evaluators = [declared(member("evaluator")) for _ in range(2)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for user in evaluators:
+            fill(user, strong, score=4)
+            fill(user, weak, score=2)
+    return strong, weak
+
+
+def current_rows(evaluation):
+    state = AlignmentState.objects.get(evaluation=evaluation)
+    return {
+        r.candidate_id: r for r in AlignmentResult.objects.filter(run=state.current_run)
+    }
+
+
+def test_results_are_recomputed_in_process_after_a_submission(
+    scoring_evaluation,
+    two_candidates,
+    member,
+    declared,
+    fill,
+    django_capture_on_commit_callbacks,
+):
+    strong, weak = two_candidates
+    rows = current_rows(scoring_evaluation)
+    assert rows[strong.pk].rank == 1 and rows[weak.pk].rank == 2
+    assert (
+        rows[strong.pk].overall == pytest.approx(75.0, abs=0.05)
+        or rows[strong.pk].overall > rows[weak.pk].overall
+    )
+    before = AlignmentState.objects.get(evaluation=scoring_evaluation).current_run_id
+    # two more evaluators rate the weak candidate 5: its mean goes from 2 to 3.5
+    with django_capture_on_commit_callbacks(execute=True):
+        fill(declared(member("evaluator")), weak, score=5)
+        fill(declared(member("evaluator")), weak, score=5)
+    state = AlignmentState.objects.get(evaluation=scoring_evaluation)
+    assert state.current_run_id != before
+    assert not state.is_stale
+    rows = current_rows(scoring_evaluation)
+    assert rows[weak.pk].overall == 62.5  # (3.5 - 1) x 25 in every rated criterion
+    assert rows[strong.pk].overall == 75.0
+    assert rows[weak.pk].criteria["openness"]["n"] == 4
+
+
+def test_stored_results_match_the_engine_on_the_same_inputs(
+    scoring_evaluation, two_candidates
+):
+    spec, _candidates = alignment_inputs(scoring_evaluation)
+    expected = to_results_json(
+        compute(spec), scoring_evaluation.key, spec and scoring_evaluation.as_of or ""
+    )
+    run = AlignmentState.objects.get(evaluation=scoring_evaluation).current_run
+    assert run.results["candidates"] == expected["candidates"]
+    strong, _weak = two_candidates
+    # every rated criterion scored 4 by everyone: 75 in every rated criterion
+    row = current_rows(scoring_evaluation)[strong.pk]
+    assert row.criteria["inspection_history"]["score"] == 75.0
+    assert row.criteria["inspection_history"]["n"] == 2
+    assert row.criteria["inspection_history"]["spread"] == 0.0
+
+
+def test_recompute_is_idempotent_by_fingerprint(scoring_evaluation, two_candidates):
+    runs = AlignmentRun.objects.count()
+    assert jobs.alignment_recompute(evaluation_id=scoring_evaluation.pk) is None
+    assert AlignmentRun.objects.count() == runs
+
+
+def test_bursts_coalesce_into_one_queued_job(
+    scoring_evaluation, two_candidates, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr("scorecards.tasks.recompute_alignment.delay", queued.append)
+    for _ in range(5):
+        jobs.alignment_request(evaluation_id=scoring_evaluation.pk)
+    assert queued == [scoring_evaluation.pk]
+    state = AlignmentState.objects.get(evaluation=scoring_evaluation)
+    assert state.is_stale
+    # the job runs: results fresh again, the claim released
+    jobs.alignment_recompute(evaluation_id=scoring_evaluation.pk)
+    state.refresh_from_db()
+    assert not state.is_stale and state.queued_at is None
+
+
+def test_a_change_during_the_run_queues_one_more(
+    scoring_evaluation, two_candidates, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr("scorecards.tasks.recompute_alignment.delay", queued.append)
+    jobs.alignment_request(evaluation_id=scoring_evaluation.pk)
+    real_inputs = jobs.alignment_inputs
+
+    def inputs_then_change(evaluation, **kwargs):
+        result = real_inputs(evaluation, **kwargs)
+        jobs.alignment_request(evaluation_id=evaluation.pk)  # arrives mid-run
+        return result
+
+    monkeypatch.setattr(jobs, "alignment_inputs", inputs_then_change)
+    jobs.alignment_recompute(evaluation_id=scoring_evaluation.pk)
+    assert queued == [scoring_evaluation.pk, scoring_evaluation.pk]
+
+
+def test_a_dead_workers_claim_expires(scoring_evaluation, two_candidates, monkeypatch):
+    from django.utils import timezone
+
+    queued = []
+    monkeypatch.setattr("scorecards.tasks.recompute_alignment.delay", queued.append)
+    AlignmentState.objects.filter(evaluation=scoring_evaluation).update(
+        queued_at=timezone.now() - jobs.CLAIM_EXPIRES * 2
+    )
+    jobs.alignment_request(evaluation_id=scoring_evaluation.pk)
+    assert queued == [scoring_evaluation.pk]
+
+
+def test_pages_say_when_results_are_stale(
+    scoring_evaluation, two_candidates, as_user, monkeypatch
+):
+    monkeypatch.setattr("scorecards.tasks.recompute_alignment.delay", lambda pk: None)
+    client = as_user(scoring_evaluation.lead)
+    assert (
+        "Up to date"
+        in client.get(
+            reverse("dashboard", args=[scoring_evaluation.key])
+        ).content.decode()
+    )
+    jobs.alignment_request(evaluation_id=scoring_evaluation.pk)
+    page = client.get(
+        reverse("dashboard", args=[scoring_evaluation.key])
+    ).content.decode()
+    assert "Updating" in page and "Computed" in page
+    status = client.get(
+        reverse("dashboard_status", args=[scoring_evaluation.key]),
+        HTTP_HX_REQUEST="true",
+    )
+    assert 'hx-trigger="every 2s"' in status.content.decode()
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_recomputes_after_a_submission(request):
+    """With a broker, the job runs in a Celery worker, not in-process. The worker
+    starts after the set-up writes: SQLite (the local default) locks tables across
+    threads, PostgreSQL in CI does not mind."""
+    import time
+
+    from django.db import OperationalError
+
+    from partners.models import Evaluation
+    from scorecards import services
+    from scorecards.models import EvaluationCriterion, Kind, Template
+    from tests.factories import EvaluationFactory, MembershipFactory, UserFactory
+
+    evaluation = EvaluationFactory(status=Evaluation.Status.SCORING)
+    lead = MembershipFactory(evaluation=evaluation, role="lead").user
+    evaluator = MembershipFactory(
+        evaluation=evaluation, role="evaluator", user=UserFactory()
+    ).user
+    if not Template.objects.exists():
+        from django.apps import apps
+
+        from scorecards.default_library import install
+
+        install(apps)
+    services.evaluation_snapshot(
+        evaluation=evaluation, template=Template.objects.get(key="biologics"), by=lead
+    )
+    candidate = CandidateFactory(evaluation=evaluation)
+    services.conflict_declare(
+        evaluation=evaluation, evaluator=evaluator, candidates=[], text=""
+    )
+    sc = services.scorecard_start(candidate=candidate, evaluator=evaluator)
+    for c in EvaluationCriterion.objects.filter(
+        evaluation=evaluation, kind=Kind.RATED, by_scorecard=True
+    ):
+        services.rating_save(
+            scorecard=sc,
+            criterion=c,
+            score=4,
+            rationale="",
+            seen_version=None,
+            by=evaluator,
+        )
+    before = (
+        AlignmentRun.objects.filter(evaluation=evaluation)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    # The set-up's own recompute requests went to Redis before any worker ran, and
+    # starting the worker purges the queue: release their claim, as a fresh system
+    # would have it.
+    AlignmentState.objects.filter(evaluation=evaluation).update(queued_at=None)
+    request.getfixturevalue("celery_worker")
+    assert ping.delay().get(timeout=20)["pong"]
+    services.scorecard_submit(scorecard=sc, by=evaluator)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        try:
+            state = AlignmentState.objects.filter(evaluation=evaluation).first()
+        except OperationalError:  # SQLite: the worker holds the table
+            continue
+        if (
+            state
+            and state.current_run_id
+            and state.current_run_id != before
+            and not state.is_stale
+        ):
+            break
+    state = AlignmentState.objects.get(evaluation=evaluation)
+    row = AlignmentResult.objects.get(run=state.current_run, candidate=candidate)
+    assert row.criteria["inspection_history"]["n"] == 1
+    assert row.categories["quality"] == 75.0
+
+
+# --- dashboard ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["lead", "procurement", "observer"])
+def test_dashboard_shows_ranking_and_flags(
+    scoring_evaluation, two_candidates, member, as_user, role
+):
+    strong, weak = two_candidates
+    page = (
+        as_user(member(role))
+        .get(reverse("dashboard", args=[scoring_evaluation.key]))
+        .content.decode()
+    )
+    row = current_rows(scoring_evaluation)[strong.pk]
+    assert strong.cdmo.name in page and f"{row.overall:.1f}" in page
+    assert "Bulk site not visited" in page  # no visits recorded
+    assert f'href="/candidates/{strong.pk}/#visits"' in page
+    assert "<svg" in page
+
+
+def test_dashboard_is_blind_for_evaluators_until_they_submit(
+    scoring_evaluation, two_candidates, member, declared, fill, as_user
+):
+    strong, weak = two_candidates
+    newcomer = declared(member("evaluator"))
+    client = as_user(newcomer)
+    row = current_rows(scoring_evaluation)[strong.pk]
+    page = client.get(
+        reverse("dashboard", args=[scoring_evaluation.key])
+    ).content.decode()
+    assert "Hidden until you submit your scorecard" in page
+    assert f"{row.overall:.1f}" not in page
+    assert (
+        "Scoring is blind"
+        in client.get(reverse("candidate_alignment", args=[strong.pk])).content.decode()
+    )
+    fill(newcomer, strong, score=4)
+    page = client.get(reverse("candidate_alignment", args=[strong.pk])).content.decode()
+    assert "Scoring is blind" not in page
+
+
+def test_dashboard_and_breakdown_are_404_for_strangers(
+    scoring_evaluation, two_candidates, stranger, as_user
+):
+    strong, _weak = two_candidates
+    client = as_user(stranger)
+    for url in (
+        reverse("dashboard", args=[scoring_evaluation.key]),
+        reverse("dashboard_status", args=[scoring_evaluation.key]),
+        reverse("what_if", args=[scoring_evaluation.key]),
+        reverse("what_if_ranking", args=[scoring_evaluation.key]),
+        reverse("candidate_alignment", args=[strong.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_dashboard_queries_do_not_grow_with_candidates(
+    scoring_evaluation,
+    member,
+    declared,
+    fill,
+    as_user,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    client = as_user(scoring_evaluation.lead)
+    evaluator = declared(member("evaluator"))
+
+    def add(n):
+        with django_capture_on_commit_callbacks(execute=True):
+            for _ in range(n):
+                fill(
+                    evaluator, CandidateFactory(evaluation=scoring_evaluation), score=3
+                )
+
+    add(2)
+    url = reverse("dashboard", args=[scoring_evaluation.key])
+    with django_assert_max_num_queries(12) as small:
+        client.get(url)
+    add(8)
+    assert (
+        AlignmentResult.objects.filter(run__evaluation=scoring_evaluation).count() >= 10
+    )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(url)
+
+
+def test_breakdown_contributions_add_up_to_the_overall(
+    scoring_evaluation, two_candidates, as_user
+):
+    strong, _weak = two_candidates
+    row = current_rows(scoring_evaluation)[strong.pk]
+    parts = read.breakdown(row, scoring_evaluation)
+    assert sum(p.contribution for p in parts) == pytest.approx(row.overall, abs=0.06)
+    for part in parts:
+        if part.score is not None:
+            assert sum(c.contribution for c in part.criteria) == pytest.approx(
+                part.contribution, abs=0.06
+            )
+    page = as_user(scoring_evaluation.lead).get(
+        reverse("candidate_alignment", args=[strong.pk])
+    )
+    assert f"Why {row.overall:.1f}?" in page.content.decode()
+
+
+# --- what-if --------------------------------------------------------------------------
+
+
+def test_what_if_moves_the_ranking_without_saving(
+    scoring_evaluation, two_candidates, member, as_user
+):
+    strong, weak = two_candidates
+    client = as_user(member("procurement"))
+    weights = {
+        f"w-{c.key}": c.weight
+        for c in EvaluationCategory.objects.filter(evaluation=scoring_evaluation)
+    }
+    response = client.get(
+        reverse("what_if_ranking", args=[scoring_evaluation.key]), weights
+    )
+    assert response.status_code == 200
+    assert "same" in response.content.decode()
+    before = list(
+        EvaluationCategory.objects.filter(evaluation=scoring_evaluation).values_list(
+            "weight", flat=True
+        )
+    )
+    weights["w-culture"] = 50
+    client.get(reverse("what_if_ranking", args=[scoring_evaluation.key]), weights)
+    after = list(
+        EvaluationCategory.objects.filter(evaluation=scoring_evaluation).values_list(
+            "weight", flat=True
+        )
+    )
+    assert before == after
+    # procurement may explore but not save
+    weights["reason"] = "try"
+    assert (
+        client.post(
+            reverse("what_if", args=[scoring_evaluation.key]), weights
+        ).status_code
+        == 403
+    )
+
+
+def test_what_if_reorders_when_weights_favour_the_other(
+    scoring_evaluation,
+    member,
+    declared,
+    fill,
+    as_user,
+    django_capture_on_commit_callbacks,
+):
+    """A candidate strong only on culture overtakes when culture weighs most."""
+    from scorecards import services
+    from scorecards.models import EvaluationCriterion, Kind
+
+    culture_star = CandidateFactory(evaluation=scoring_evaluation)
+    quality_star = CandidateFactory(evaluation=scoring_evaluation)
+    evaluator = declared(member("evaluator"))
+    criteria = EvaluationCriterion.objects.filter(
+        evaluation=scoring_evaluation, kind=Kind.RATED, by_scorecard=True
+    ).select_related("category")
+    with django_capture_on_commit_callbacks(execute=True):
+        for candidate, strong_in in (
+            (culture_star, "culture"),
+            (quality_star, "quality"),
+        ):
+            sc = services.scorecard_start(candidate=candidate, evaluator=evaluator)
+            for c in criteria:
+                score = 5 if c.category.key == strong_in else 3
+                services.rating_save(
+                    scorecard=sc,
+                    criterion=c,
+                    score=score,
+                    rationale="r",
+                    seen_version=None,
+                    by=evaluator,
+                )
+            services.scorecard_submit(scorecard=sc, by=evaluator)
+    weights = {
+        f"w-{c.key}": 1
+        for c in EvaluationCategory.objects.filter(evaluation=scoring_evaluation)
+    }
+    weights["w-culture"] = 50
+    client = as_user(scoring_evaluation.lead)
+    ranking = client.get(
+        reverse("what_if_ranking", args=[scoring_evaluation.key]), weights
+    ).content.decode()
+    assert ranking.index(culture_star.cdmo.name) < ranking.index(quality_star.cdmo.name)
+    weights["w-culture"] = 1
+    weights["w-quality"] = 50
+    ranking = client.get(
+        reverse("what_if_ranking", args=[scoring_evaluation.key]), weights
+    ).content.decode()
+    assert ranking.index(quality_star.cdmo.name) < ranking.index(culture_star.cdmo.name)
+
+
+def test_lead_saves_what_if_weights_with_a_reason(
+    scoring_evaluation, two_candidates, member, as_user
+):
+    client = as_user(scoring_evaluation.lead)
+    weights = {
+        f"w-{c.key}": c.weight
+        for c in EvaluationCategory.objects.filter(evaluation=scoring_evaluation)
+    }
+    weights["w-culture"] = 30
+    response = client.post(reverse("what_if", args=[scoring_evaluation.key]), weights)
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert (
+        EvaluationCategory.objects.get(
+            evaluation=scoring_evaluation, key="culture"
+        ).weight
+        == 15
+    )
+    weights["reason"] = "Leadership asked to weigh culture double."
+    assert (
+        client.post(
+            reverse("what_if", args=[scoring_evaluation.key]), weights
+        ).status_code
+        == 302
+    )
+    assert (
+        EvaluationCategory.objects.get(
+            evaluation=scoring_evaluation, key="culture"
+        ).weight
+        == 30
+    )
+
+
+@pytest.mark.parametrize("role", ["evaluator", "observer"])
+def test_what_if_is_for_leads_and_procurement(
+    scoring_evaluation, member, as_user, role
+):
+    client = as_user(member(role))
+    assert (
+        client.get(reverse("what_if", args=[scoring_evaluation.key])).status_code == 403
+    )
+    assert (
+        client.get(
+            reverse("what_if_ranking", args=[scoring_evaluation.key])
+        ).status_code
+        == 403
+    )
