@@ -163,7 +163,7 @@ def get_cdmo_for(user, key: str, need: Can = Can.READ) -> Cdmo:
     return cdmo
 
 
-# --- scoring --------------------------------------------------------------------------
+# --- scoring ----------------------------------------------------------------------
 
 
 def ratings_visible(user, evaluation: Evaluation, candidate_id: int) -> bool:
@@ -226,7 +226,7 @@ def get_conflict_for(user, pk: int, need: Can = Can.MANAGE):
     return declaration
 
 
-# --- negotiations ---------------------------------------------------------------------
+# --- negotiations -----------------------------------------------------------------
 # Lead and procurement maintain every negotiation record (Can.EDIT_NEGOTIATIONS). An
 # evaluator may log information requests and escalations, becomes their owner, and
 # edits the ones they own. Observers read.

@@ -94,7 +94,7 @@ TEMPLATES = [
     },
 ]
 
-# --- Data -----------------------------------------------------------------------------
+# --- Data ---------------------------------------------------------------------
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 }
@@ -102,7 +102,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Files ----------------------------------------------------------------------------
+# --- Files --------------------------------------------------------------------
 # Uploads and generated reports are private: they live outside the static web root
 # and are only ever served through views that check membership (no MEDIA_URL route).
 STATIC_URL = "static/"
@@ -148,7 +148,7 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
-# --- Reports --------------------------------------------------------------------------
+# --- Reports ------------------------------------------------------------------
 # Each PDF renders in a child process that is stopped after this many seconds and
 # may use at most this much memory (address space; 0 = no cap).
 REPORT_TIMEOUT_SECONDS = env.float("REPORT_TIMEOUT_SECONDS", default=120)
@@ -158,7 +158,7 @@ REPORT_DATA_URL_MAX_BYTES = env.int(
     "REPORT_DATA_URL_MAX_BYTES", default=2 * 1024 * 1024
 )
 
-# --- Background jobs ------------------------------------------------------------------
+# --- Background jobs ----------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
@@ -178,7 +178,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
-# --- Auth, sessions, throttling -------------------------------------------------------
+# --- Auth, sessions, throttling ----------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -209,7 +209,7 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# --- Security -------------------------------------------------------------------------
+# --- Security -----------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -243,7 +243,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- Email ----------------------------------------------------------------------------
+# --- Email --------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="CDMO evaluation <noreply@localhost>"
@@ -252,7 +252,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people reach the app at, for links in emails sent by background jobs.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
-# --- I18n -----------------------------------------------------------------------------
+# --- I18n ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True

@@ -45,7 +45,7 @@ def _check_owner(candidate: Candidate, owner_id: int | None) -> None:
         )
 
 
-# --- milestones -----------------------------------------------------------------------
+# --- milestones --------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -83,7 +83,7 @@ def milestones_save(
     return list(candidate.milestones.all())
 
 
-# --- information requests -------------------------------------------------------------
+# --- information requests ----------------------------------------------------------
 
 
 @transaction.atomic
@@ -177,7 +177,7 @@ def overdue_reminders_send(*, today: dt.date) -> int:
     return sent
 
 
-# --- agreements and amendment rounds --------------------------------------------------
+# --- agreements and amendment rounds -----------------------------------------------
 
 
 @contextmanager
@@ -304,7 +304,7 @@ def round_update(*, round_: AmendmentRound, redline=None, by) -> AmendmentRound:
     return round_
 
 
-# --- escalations and governance -------------------------------------------------------
+# --- escalations and governance ----------------------------------------------------
 
 
 @transaction.atomic

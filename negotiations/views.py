@@ -100,7 +100,7 @@ def milestones_edit(request, pk):
     )
 
 
-# --- information requests -------------------------------------------------------------
+# --- information requests ------------------------------------------------------------
 
 
 def _request_form(request, candidate, info_request):
@@ -134,7 +134,7 @@ def request_edit(request, pk):
     return _request_form(request, info_request.candidate, info_request)
 
 
-# --- agreements and amendment rounds --------------------------------------------------
+# --- agreements and amendment rounds -----------------------------------------------
 
 
 def round_create(request, pk):
@@ -196,7 +196,7 @@ def redline_download(request, pk):
     return response
 
 
-# --- escalations and governance -------------------------------------------------------
+# --- escalations and governance ----------------------------------------------------
 
 
 def _escalation_form(request, candidate, escalation):
@@ -251,7 +251,7 @@ def meeting_edit(request, pk):
     return _meeting_form(request, meeting.candidate, meeting)
 
 
-# --- the evaluation-wide comparison ---------------------------------------------------
+# --- the evaluation-wide comparison ------------------------------------------------
 
 
 def responsiveness(request, key):

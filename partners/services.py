@@ -153,7 +153,7 @@ def member_invite(
     return membership
 
 
-# --- candidates -----------------------------------------------------------------------
+# --- candidates -----------------------------------------------------------------
 
 
 def candidate_add(
@@ -209,7 +209,7 @@ def candidate_move(
     return change
 
 
-# --- evidence -------------------------------------------------------------------------
+# --- evidence ---------------------------------------------------------------------
 
 
 def _check_people(candidate: Candidate, contacts, users) -> None:
@@ -344,7 +344,7 @@ def finding_save(*, finding: Finding, by) -> Finding:
     return finding
 
 
-# --- the shared CDMO directory --------------------------------------------------------
+# --- the shared CDMO directory ---------------------------------------------------
 
 
 def directory_save(*, record: Cdmo | Site | Contact, by) -> Cdmo | Site | Contact:

@@ -28,7 +28,7 @@ CULTURE_FIELDS = (
 )
 
 
-# --- access ---------------------------------------------------------------------------
+# --- access -----------------------------------------------------------------------
 
 
 def _directory_rights(user) -> bool:
@@ -49,10 +49,10 @@ def _cdmo_and_rights(user, key: str) -> tuple[Cdmo, bool]:
         return get_cdmo_for(user, key, Can.READ), False
 
 
-# --- reads (would sit in partners/selectors.py, which another team owns) --------------
+# --- reads (would sit in partners/selectors.py, which another team owns) ------------
 
 
-# --- pages ----------------------------------------------------------------------------
+# --- pages --------------------------------------------------------------------------
 
 
 def cdmo_list(request):

@@ -25,7 +25,7 @@ from ..filters.evidence import FindingFilter
 from ..forms.evidence import AttachmentForm, FindingForm, InterviewForm, VisitForm
 from ..models import CultureInterview, Finding
 
-# --- interviews and visits share one shape --------------------------------------------
+# --- interviews and visits share one shape -----------------------------------------
 
 
 def _uploads(form):

@@ -65,7 +65,7 @@ def add_round(candidate, user, sent, returned=None, kind="msa", reviewers=3):
     )
 
 
-# --- dates that make no sense are refused, next to the field, and nothing is saved ----
+# --- dates that make no sense are refused, next to the field, and nothing is saved ---
 
 
 @pytest.mark.parametrize(
@@ -351,7 +351,7 @@ def test_evaluator_edits_own_requests_only(as_user, member, candidate):
     assert others.subject != "hijacked"
 
 
-# --- redlines follow the evidence upload rules ----------------------------------------
+# --- redlines follow the evidence upload rules ---------------------------------------
 
 
 def test_redline_checked_by_content_and_nothing_stored_when_refused(
@@ -422,7 +422,7 @@ def test_writes_notify_inputs_changed_after_commit(
     assert received == [candidate.evaluation_id]
 
 
-# --- reminders ------------------------------------------------------------------------
+# --- reminders ----------------------------------------------------------------------
 
 
 TODAY = dt.date(2026, 6, 30)

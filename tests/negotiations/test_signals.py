@@ -68,7 +68,7 @@ def test_signal_names_follow_bundle_order() -> None:
     assert DAYS_PER_MONTH == 30.44
 
 
-# --- per-request helpers --------------------------------------------------------------
+# --- per-request helpers -------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_is_overdue(request_: RequestFacts, expected: bool) -> None:
     assert is_overdue(request_, AS_OF) is expected
 
 
-# --- median_response_days -------------------------------------------------------------
+# --- median_response_days ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -162,7 +162,7 @@ def test_median_response_days(
     assert median_response_days(requests, AS_OF) == expected
 
 
-# --- overdue_request_share ------------------------------------------------------------
+# --- overdue_request_share -----------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -222,7 +222,7 @@ def test_overdue_request_share(
     assert overdue_request_share(requests, AS_OF) == expected
 
 
-# --- max_amendment_rounds -------------------------------------------------------------
+# --- max_amendment_rounds ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -259,7 +259,7 @@ def test_max_amendment_rounds_groups_by_any_hashable_key() -> None:
     assert max_amendment_rounds(rounds) == 2
 
 
-# --- median_reviewers_per_round -------------------------------------------------------
+# --- median_reviewers_per_round ------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -288,7 +288,7 @@ def test_median_reviewers_per_round(
     assert median_reviewers_per_round(rounds) == expected
 
 
-# --- median_decision_days -------------------------------------------------------------
+# --- median_decision_days ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -347,7 +347,7 @@ def test_median_decision_days(
     assert median_decision_days(escalations, AS_OF) == expected
 
 
-# --- months_to_signature --------------------------------------------------------------
+# --- months_to_signature -------------------------------------------------------------
 
 # 2025-11-03 -> 2026-06-30: 27 (to Nov 30) + 31 (Dec) + 31 (Jan) + 28 (Feb) + 31 (Mar)
 # + 30 (Apr) + 31 (May) + 30 (Jun) = 239 days.
@@ -415,7 +415,7 @@ def test_months_to_signature(
         assert result == pytest.approx(expected)
 
 
-# --- compute_signals ------------------------------------------------------------------
+# --- compute_signals -----------------------------------------------------------------
 
 
 def test_compute_signals_without_records_is_empty() -> None:
@@ -488,7 +488,7 @@ def test_compute_signals_reads_one_shot_iterators_once() -> None:
     }
 
 
-# --- response_trend -------------------------------------------------------------------
+# --- response_trend ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -555,7 +555,7 @@ def test_response_trend(requests: list[RequestFacts], expected: float | None) ->
         assert result == pytest.approx(expected)
 
 
-# --- properties -----------------------------------------------------------------------
+# --- properties ----------------------------------------------------------------------
 
 dates = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2026, 12, 31))
 

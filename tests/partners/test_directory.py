@@ -86,7 +86,7 @@ def _contact_data(**overrides) -> dict:
     return data | overrides
 
 
-# --- the three personas on every view -------------------------------------------------
+# --- the three personas on every view ---------------------------------------------
 
 
 def _read_urls(cdmo):
@@ -169,7 +169,7 @@ def test_writes_accept_only_get_and_post(as_user, member, cdmo):
     assert Cdmo.objects.filter(pk=cdmo.pk).exists()
 
 
-# --- the list -------------------------------------------------------------------------
+# --- the list -----------------------------------------------------------------------
 
 
 def test_list_shows_counts_and_add_button_to_editors(as_user, member, cdmo):
@@ -290,7 +290,7 @@ def test_list_query_count_is_constant(
         assert page.count('<td class="text-end">2</td>') == 2 * min(size, 25)
 
 
-# --- the detail page ------------------------------------------------------------------
+# --- the detail page ----------------------------------------------------------------
 
 
 def test_detail_shows_facts_culture_sites_and_contacts(as_user, member, cdmo):
@@ -392,7 +392,7 @@ def test_detail_query_count_is_constant(
         assert _page(response).count("badge badge-level") == size
 
 
-# --- creating and editing a CDMO ------------------------------------------------------
+# --- creating and editing a CDMO --------------------------------------------------
 
 
 def test_editor_creates_a_cdmo(as_user, member):
@@ -464,7 +464,7 @@ def test_cdmo_form_shows_errors_per_field(as_user, member):
     assert not Cdmo.objects.exists()
 
 
-# --- sites ----------------------------------------------------------------------------
+# --- sites --------------------------------------------------------------------------
 
 
 def test_editor_adds_a_site(as_user, member, cdmo):
@@ -517,7 +517,7 @@ def test_site_of_another_cdmo_cannot_be_edited_through_this_one(as_user, member,
     assert foreign.name == "Their plant"
 
 
-# --- contacts -------------------------------------------------------------------------
+# --- contacts -----------------------------------------------------------------------
 
 
 def test_editor_adds_a_contact_at_one_of_its_sites(as_user, member, cdmo):

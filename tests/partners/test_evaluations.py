@@ -54,7 +54,7 @@ def test_staff_is_not_a_member_by_default(as_user, evaluation):
     assert as_user(staff).get(evaluation.get_absolute_url()).status_code == 404
 
 
-# --- member management: lead (right role), evaluator (weaker), stranger ---------------
+# --- member management: lead (right role), evaluator (weaker), stranger ----------
 
 
 def _add(client, evaluation, user, role="observer"):

@@ -61,7 +61,7 @@ def visit_data(candidate, attendee, **extra):
     }
 
 
-# --- the three personas on every evidence view ----------------------------------------
+# --- the three personas on every evidence view -------------------------------------
 
 
 @pytest.mark.parametrize("role", [Role.EVALUATOR, Role.LEAD, Role.PROCUREMENT])
@@ -265,7 +265,7 @@ def test_finding_from_interview_needs_the_interview(as_user, member, candidate):
     assert "Choose the interview this came from." in response.content.decode()
 
 
-# --- candidates: lead adds and moves; others cannot -----------------------------------
+# --- candidates: lead adds and moves; others cannot --------------------------------
 
 
 def test_lead_moves_stage_with_a_reason(as_user, member, candidate):
@@ -316,7 +316,7 @@ def test_lead_adds_candidate_with_a_site_of_its_own(as_user, member, evaluation)
     assert Candidate.objects.get().bulk_site == site
 
 
-# --- indicators -----------------------------------------------------------------------
+# --- indicators ---
 
 
 def test_candidate_page_flags_unvisited_bulk_site_and_missing_ops(as_user, member):
@@ -338,7 +338,7 @@ def test_candidate_page_flags_unvisited_bulk_site_and_missing_ops(as_user, membe
     assert ">yes<" in html
 
 
-# --- the findings register and its CSV ------------------------------------------------
+# --- the findings register and its CSV ---
 
 
 def test_register_filters_and_exports_csv(as_user, member, evaluation):
@@ -364,7 +364,7 @@ def test_register_filters_and_exports_csv(as_user, member, evaluation):
     assert "'=HYPERLINK(evil)" in [r[2] for r in rows]  # no spreadsheet formula
 
 
-# --- constant query counts ------------------------------------------------------------
+# --- constant query counts -----------------------------------------------------------
 
 
 def _grow(evaluation, n):

@@ -33,7 +33,7 @@ PNG_1PX = base64.b64decode(
 )
 PNG_DATA_URL = "data:image/png;base64," + base64.b64encode(PNG_1PX).decode()
 
-# --- Watching file and network access -------------------------------------------------
+# --- Watching file and network access -------------------------------------------
 
 _io_events: list | None = None
 
@@ -67,7 +67,7 @@ def network_calls(events) -> list:
     return [(event, args) for event, args in events if event != "open"]
 
 
-# --- Helpers --------------------------------------------------------------------------
+# --- Helpers ----------------------------------------------------------------------
 
 
 def render_here(html: str, fetcher: SafeURLFetcher) -> bytes:
@@ -90,7 +90,7 @@ def report(body: str, **context) -> str:
     return template.render(Context(context))
 
 
-# --- The fetcher ----------------------------------------------------------------------
+# --- The fetcher --------------------------------------------------------------------
 
 NOTE = (
     '<img src="file:///etc/passwd"> <link href="http://127.0.0.1:9/x"> '
@@ -215,7 +215,7 @@ def test_data_urls_over_the_size_limit_are_refused(settings):
     assert len(fetcher.refused[0]) < 250  # recorded cut short, not 1.3 kB
 
 
-# --- render_pdf -----------------------------------------------------------------------
+# --- render_pdf ---------------------------------------------------------------------
 
 SECTIONS = [("alpha", "Alpha chapter"), ("beta", "Beta chapter"), ("gamma", "Gamma")]
 TABLE_ROWS = 70
