@@ -95,3 +95,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    from bench import alignment
+
+    alignment.main()

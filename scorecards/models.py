@@ -9,18 +9,23 @@ Three layers:
 - the **ratings** evaluators, interviewers and the lead record against that snapshot.
 """
 
+import math
+
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Candidate, CultureInterview, Evaluation, Finding, SiteVisit
 
 from .scoring.curves import validate_curve
 from .scoring.inputs import KNOWN_SIGNALS
+from .scoring.results import round_half_up
 
 SCORE_CHOICES = [(i, str(i)) for i in range(1, 6)]
 SIGNAL_CHOICES = [(name, name.replace("_", " ")) for name in KNOWN_SIGNALS]
@@ -685,7 +690,8 @@ class AlignmentRun(models.Model):
     robust = models.BooleanField(default=False)
     draws = models.PositiveIntegerField(default=0)
     delta = models.FloatField(default=0.2)
-    results = models.JSONField(default=dict)
+    as_of = models.DateField(null=True)
+    criterion_keys = models.JSONField(default=list)
 
     class Meta:
         ordering = ["-computed_at"]
@@ -693,6 +699,22 @@ class AlignmentRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluation} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def results(self) -> dict:
+        """The BUNDLE.md "Results" document of this run, from its rows (one query).
+
+        Not stored whole: the rows already hold every number, and writing the
+        document twice doubled the cost of a recompute at 200 candidates.
+        """
+        rows = list(self.rows.select_related("candidate__cdmo").order_by("rank"))
+        for row in rows:
+            row.run = self
+        return {
+            "evaluation": self.evaluation.key,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "candidates": [row.as_result() for row in rows],
+        }
 
 
 class AlignmentResult(models.Model):
@@ -710,7 +732,11 @@ class AlignmentResult(models.Model):
     confidence = models.CharField(max_length=8)
     consistency = models.FloatField(null=True)
     categories = models.JSONField(default=dict)
-    criteria = models.JSONField(default=dict)
+    cells = models.BinaryField(
+        default=b"",
+        help_text="float64 (score, mean, n, spread, consensus) per criterion, NaN "
+        "for none, in run.criterion_keys order",
+    )
     signals = models.JSONField(default=dict)
     p_first = models.FloatField(null=True)
     rank_low = models.PositiveIntegerField()
@@ -731,3 +757,59 @@ class AlignmentResult(models.Model):
     @property
     def robust(self) -> bool:
         return self.p_first is not None and self.p_first >= 0.8
+
+    @cached_property
+    def criteria(self) -> dict[str, dict]:
+        """Per criterion key: score, mean, n, spread (rounded as in the results)
+        and whether a consensus decided it. Reads ``run.criterion_keys``."""
+        r1 = round_half_up
+        cells = unpack_cells(bytes(self.cells))
+        return {
+            key: {
+                "score": r1(score),
+                "mean": r1(mean),
+                "n": int(n),
+                "spread": r1(spread),
+                "consensus": bool(consensus),
+            }
+            for key, (score, mean, n, spread, consensus) in zip(
+                self.run.criterion_keys, cells, strict=True
+            )
+        }
+
+    def as_result(self) -> dict:
+        """This row in the BUNDLE.md "Results" shape."""
+        return {
+            "cdmo": self.candidate.cdmo.key,
+            "rank": self.rank,
+            "qualified": self.qualified,
+            "overall": self.overall,
+            "coverage": self.coverage,
+            "confidence": self.confidence,
+            "consistency": self.consistency,
+            "categories": self.categories,
+            "criteria": {
+                key: {k: v for k, v in data.items() if k != "consensus"}
+                for key, data in self.criteria.items()
+            },
+            "signals": self.signals,
+            "p_first": self.p_first,
+            "rank_range": [self.rank_low, self.rank_high],
+            "flags": [f["code"] for f in self.flags],
+        }
+
+
+def pack_cells(rows) -> bytes:
+    """(score, mean, n, spread, consensus) tuples as float64 bytes, None as NaN.
+
+    Binary rather than JSON: at 200 candidates x 60 criteria, quoting and parsing
+    JSON cost more than the rest of the recompute together.
+    """
+    return np.array(
+        [[math.nan if v is None else v for v in row] for row in rows], dtype=float
+    ).tobytes()
+
+
+def unpack_cells(data: bytes) -> list[tuple]:
+    values = np.frombuffer(data, dtype=float).reshape(-1, 5)
+    return [tuple(None if math.isnan(v) else v for v in row) for row in values.tolist()]

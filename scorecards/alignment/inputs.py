@@ -2,7 +2,8 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, F, Max, Min, Sum
+from django.db import connection
+from django.db.models import Count
 
 from negotiations.selectors import as_of_for, candidate_signal_facts
 from partners.models import (
@@ -30,24 +31,49 @@ from ..scoring import (
     RatingStats,
 )
 
+AGGREGATE_SQL = """
+SELECT candidate_id, criterion_id, source = 'scorecard',
+       COUNT(*), SUM(score), SUM(score * score), MIN(score), MAX(score)
+FROM {table}
+WHERE counts AND score IS NOT NULL AND candidate_id IN ({ids})
+GROUP BY 1, 2, 3
+"""
 
-def rating_aggregates(candidate_ids: list[int]):
-    """One GROUP BY over the ratings that count: per candidate, criterion and source,
-    the count, sum, sum of squares, min and max ("not applicable" left out)."""
-    return (
-        Rating.objects.filter(
-            candidate_id__in=candidate_ids, counts=True, score__isnull=False
-        )
-        .values_list("candidate_id", "criterion_id", "source")
-        .annotate(
-            n=Count("id"),
-            total=Sum("score"),
-            sumsq=Sum(F("score") * F("score")),
-            low=Min("score"),
-            high=Max("score"),
-        )
-        .order_by()
+
+def rating_aggregates(candidate_ids: list[int]) -> list[tuple]:
+    """One GROUP BY over the ratings that count ("not applicable" left out): per
+    candidate, criterion and whether from a scorecard, the count, sum, sum of
+    squares, min and max.
+
+    Plain SQL, not the ORM: at 12,000 groups Django's per-value converters cost
+    more than PostgreSQL's aggregation itself. Five plain aggregates grouped by
+    source cost no more than the AVG/STDDEV of the benchmark floor; the same
+    numbers as FILTERed columns cost a third more.
+    """
+    if not candidate_ids:
+        return []
+    sql = AGGREGATE_SQL.format(
+        table=Rating._meta.db_table, ids=", ".join(["%s"] * len(candidate_ids))
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, candidate_ids)
+        return cursor.fetchall()
+
+
+def rating_stats(candidate_ids: list[int], crit_key: dict[int, str]):
+    """`RatingStats` per candidate id and criterion key."""
+    stats: dict[int, dict[str, RatingStats]] = defaultdict(dict)
+    for cand, crit, from_scorecard, n, total, sumsq, low, high in rating_aggregates(
+        candidate_ids
+    ):
+        per = stats[cand]
+        key = crit_key[crit]
+        if from_scorecard:
+            part = RatingStats(n, total, n, total, sumsq, low, high)
+        else:
+            part = RatingStats(n, total, ev_n=n, ev_total=total, ev_sumsq=sumsq)
+        per[key] = RatingStats.merged((per[key], part)) if key in per else part
+    return stats
 
 
 def alignment_inputs(
@@ -76,15 +102,7 @@ def alignment_inputs(
     ids = [c.pk for c in candidates]
     crit_key = {c.pk: c.key for c in criteria}
 
-    parts: dict[int, dict[str, list[RatingStats]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for cand, crit, source, n, total, sumsq, low, high in rating_aggregates(ids):
-        parts[cand][crit_key[crit]].append(
-            RatingStats.for_source(
-                source, n=n, total=total, sumsq=sumsq, low=low, high=high
-            )
-        )
+    stats = rating_stats(ids, crit_key)
     consensus: dict[int, dict[str, int]] = defaultdict(dict)
     for cand, crit, score in ConsensusRating.objects.filter(
         candidate_id__in=ids
@@ -145,9 +163,7 @@ def alignment_inputs(
             CandidateInput(
                 key=c.cdmo.key,
                 name=c.cdmo.name,
-                stats={
-                    k: RatingStats.merged(v) for k, v in parts.get(c.pk, {}).items()
-                },
+                stats=stats.get(c.pk, {}),
                 consensus=consensus.get(c.pk, {}),
                 signals=facts[c.pk].signals(as_of),
                 submitted_scorecards=submitted.get(c.pk, 0),

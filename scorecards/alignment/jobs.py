@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from partners.models import Evaluation
 
-from ..models import AlignmentResult, AlignmentRun, AlignmentState
+from ..models import AlignmentResult, AlignmentRun, AlignmentState, pack_cells
 from ..scoring import (
     ENGINE_VERSION,
     InvalidEvaluation,
     compute,
     fingerprint,
-    to_results_json,
+    round_half_up,
 )
 from .inputs import alignment_inputs
 
@@ -54,7 +54,9 @@ def alignment_request(*, evaluation_id: int) -> bool:
     return True
 
 
-def alignment_recompute(*, evaluation_id: int) -> AlignmentRun | None:
+def alignment_recompute(
+    *, evaluation_id: int, draws: int = 2000
+) -> AlignmentRun | None:
     """Recompute and store an evaluation's alignment, atomically.
 
     Idempotent: when the input fingerprint matches the current run, nothing is
@@ -70,7 +72,7 @@ def alignment_recompute(*, evaluation_id: int) -> AlignmentRun | None:
     started = time.perf_counter()
     run = None
     try:
-        spec, candidates = alignment_inputs(evaluation)
+        spec, candidates = alignment_inputs(evaluation, draws=draws)
         key = fingerprint(spec)
         current = state.current_run
         if current is None or current.fingerprint != key:
@@ -93,9 +95,9 @@ def alignment_recompute(*, evaluation_id: int) -> AlignmentRun | None:
 
 
 def _store(evaluation, spec, result, key, candidates, started) -> AlignmentRun:
-    doc = to_results_json(
-        result, evaluation.key, evaluation.as_of or timezone.localdate()
-    )
+    r1 = round_half_up
+    as_of = evaluation.as_of or timezone.localdate()
+    first = result.candidates[0] if result.candidates else None
     with transaction.atomic():
         run = AlignmentRun.objects.create(
             evaluation=evaluation,
@@ -104,7 +106,8 @@ def _store(evaluation, spec, result, key, candidates, started) -> AlignmentRun:
             robust=result.robust,
             draws=result.draws,
             delta=result.delta,
-            results=doc,
+            as_of=as_of,
+            criterion_keys=list(first.criteria) if first else [],
             duration_ms=int((time.perf_counter() - started) * 1000),
         )
         AlignmentResult.objects.bulk_create(
@@ -113,42 +116,33 @@ def _store(evaluation, spec, result, key, candidates, started) -> AlignmentRun:
                 candidate=candidates[c.key],
                 rank=c.rank,
                 qualified=c.qualified,
-                overall=row["overall"],
+                overall=r1(c.overall),
                 standing=c.standing or "",
-                coverage=row["coverage"],
+                coverage=r1(c.coverage),
                 confidence=c.confidence,
-                consistency=row["consistency"],
-                categories=row["categories"],
-                criteria={
-                    k: {**v, "consensus": c.criteria[k].consensus}
-                    for k, v in row["criteria"].items()
-                },
-                signals=row["signals"],
-                p_first=row["p_first"],
+                consistency=r1(c.consistency),
+                categories={k: r1(v) for k, v in c.categories.items()},
+                cells=pack_cells(c.criteria.values()),
+                signals={k: r1(v) for k, v in c.signals.items()},
+                p_first=r1(c.p_first, 2),
                 rank_low=c.rank_range[0],
                 rank_high=c.rank_range[1],
                 flags=[
-                    {"code": f.code, "evidence": f.evidence, "data": _jsonable(f.data)}
+                    {"code": f.code, "evidence": f.evidence, "data": dict(f.data)}
                     for f in c.flags
                 ],
             )
-            for c, row in zip(result.candidates, doc["candidates"], strict=True)
+            for c in result.candidates
         )
         AlignmentState.objects.filter(evaluation=evaluation).update(current_run=run)
-        old = AlignmentRun.objects.filter(evaluation=evaluation).values_list(
-            "pk", flat=True
-        )[KEEP_RUNS:]
-        AlignmentRun.objects.filter(pk__in=list(old)).delete()
+        old = list(
+            AlignmentRun.objects.filter(evaluation=evaluation).values_list(
+                "pk", flat=True
+            )[KEEP_RUNS:]
+        )
+        if old:
+            # Rows first, in one DELETE: deleting runs alone would make Django
+            # fetch every row of them to cascade.
+            AlignmentResult.objects.filter(run_id__in=old).delete()
+            AlignmentRun.objects.filter(pk__in=old).delete()
     return run
-
-
-def _jsonable(data):
-    if isinstance(data, dict):
-        return {str(k): _jsonable(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [_jsonable(v) for v in data]
-    if isinstance(data, dt.date):
-        return data.isoformat()
-    if isinstance(data, float | int | str | bool) or data is None:
-        return data
-    return str(data)
