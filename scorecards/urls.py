@@ -63,3 +63,19 @@ urlpatterns = [
         name="evidence_ratings",
     ),
 ]
+
+# --- evaluation bundles (#6) ----------------------------------------------------------
+from .bundles import views as bundle_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "evaluations/<slug:key>/bundle.json",
+        bundle_views.bundle_download,
+        name="bundle_download",
+    ),
+]
+# Included by cdmo_eval/urls.py ahead of partners, whose evaluations/<slug:key>/
+# would otherwise take "import" for an evaluation key.
+bundle_import_urlpatterns = [
+    path("evaluations/import/", bundle_views.bundle_import, name="bundle_import"),
+]

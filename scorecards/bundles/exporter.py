@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db.models import Prefetch
 
 from negotiations.models import (
@@ -177,6 +179,11 @@ def export_bundle(evaluation: Evaluation) -> dict:
         ],
     }
     return to_document(clean)
+
+
+def dumps(doc: dict) -> str:
+    """A bundle as the text of a file: indented, UTF-8, ending with a newline."""
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
 def _keys(records, kind: str, prefix: str) -> dict:

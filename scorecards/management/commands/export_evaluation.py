@@ -1,13 +1,7 @@
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
 from partners.models import Evaluation
-from scorecards.bundles.exporter import export_bundle
-
-
-def dumps(doc: dict) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+from scorecards.bundles.exporter import dumps, export_bundle
 
 
 class Command(BaseCommand):
