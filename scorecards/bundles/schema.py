@@ -70,6 +70,7 @@ LISTS = (
 )
 TOP_LEVEL = ("format", "evaluation", "bands", "categories", "criteria", *LISTS)
 FINDING_PLAIN_SOURCES = (Finding.Source.NEGOTIATION, Finding.Source.OTHER)
+MAX_INT = 2_147_483_647  # PositiveIntegerField
 NOT_A_MEMBER = " (not in $.users)"
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 
@@ -105,6 +106,10 @@ def _is_int(v) -> bool:
 
 def _is_number(v) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _a(what: str) -> str:
+    return ("an " if what[0] in "aeiou" else "a ") + what
 
 
 def _decimals_ok(v, places: int) -> bool:
@@ -227,7 +232,8 @@ class _Reader:
             return None
         if value not in list(choices):
             self.error(
-                here, f"{show(value)} is not a {what} ({', '.join(map(str, choices))})"
+                here,
+                f"{show(value)} is not {_a(what)} ({', '.join(map(str, choices))})",
             )
             return None
         return value
@@ -734,7 +740,8 @@ def _own_site(r, d, name, path, ctx, candidate, *, null=False):
 
 def _own_contacts(r, d, name, path, ctx, candidate) -> list[str]:
     keys = r.refs(d, name, path, ctx.contacts, "contact")
-    for i, key in enumerate(d.get(name) or []):
+    given = d.get(name)
+    for i, key in enumerate(given if isinstance(given, list) else []):
         if key in keys and candidate and ctx.contacts[key] != candidate:
             r.error(f"{path}.{name}[{i}]", f"{show(key)} does not work for {candidate}")
     return keys
@@ -1157,8 +1164,12 @@ def _agreements(r: _Reader, doc: dict, ctx: _Context) -> list[dict]:
                 )
             sent = r.date(rd, "sent", rp)
             returned = r.date(rd, "returned", rp, null=True)
-            comments = r.integer(rd, "comments", rp, default=0, minimum=0)
-            actionable = r.integer(rd, "actionable_comments", rp, default=0, minimum=0)
+            comments = r.integer(
+                rd, "comments", rp, default=0, minimum=0, maximum=MAX_INT
+            )
+            actionable = r.integer(
+                rd, "actionable_comments", rp, default=0, minimum=0, maximum=MAX_INT
+            )
             _not_before(
                 r,
                 f"{rp}.returned",
