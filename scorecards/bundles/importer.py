@@ -96,6 +96,8 @@ def _write(clean: dict, doc: dict, by) -> Evaluation:
     )
     criteria = _snapshot(evaluation, clean)
     users = _members(evaluation, clean["users"], by)
+    # A bundle does not say who logged interviews, visits, findings and negotiation
+    # records: the importing user did, or from the command line the first lead.
     author = (
         by
         or users[next(u["username"] for u in clean["users"] if u["role"] == Role.LEAD)]
