@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from scorecards.urls import bundle_import_urlpatterns
+
 from . import views
 
 admin.site.site_header = "CDMO evaluation — administration"
@@ -10,6 +12,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include(bundle_import_urlpatterns)),  # ahead of partners.urls, see there
     path("", include("partners.urls")),
     path("", include("scorecards.urls")),
     path("", include("negotiations.urls")),

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .alignment import views as alignment_views
+from .bundles import views as bundle_views
 
 urlpatterns = [
     path("evaluations/<slug:key>/criteria/", views.criteria, name="criteria"),
@@ -86,4 +87,18 @@ urlpatterns += [
         alignment_views.candidate_alignment,
         name="candidate_alignment",
     ),
+]
+
+# --- evaluation bundles (#6) ----------------------------------------------------------
+urlpatterns += [
+    path(
+        "evaluations/<slug:key>/bundle.json",
+        bundle_views.bundle_download,
+        name="bundle_download",
+    ),
+]
+# Included by cdmo_eval/urls.py ahead of partners, whose evaluations/<slug:key>/
+# would otherwise take "import" for an evaluation key.
+bundle_import_urlpatterns = [
+    path("evaluations/import/", bundle_views.bundle_import, name="bundle_import"),
 ]
