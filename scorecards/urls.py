@@ -63,3 +63,28 @@ urlpatterns = [
         name="evidence_ratings",
     ),
 ]
+
+# --- reports and exports ----------------------------------------------------------
+from .reports import views as report_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "evaluations/<slug:key>/reports/", report_views.report_list, name="report_list"
+    ),
+    path(
+        "evaluations/<slug:key>/reports/request/",
+        report_views.report_request,
+        name="report_request",
+    ),
+    path("reports/<int:pk>/", report_views.report_status, name="report_status"),
+    path(
+        "reports/<int:pk>/report.pdf",
+        report_views.report_download,
+        name="report_download",
+    ),
+    path(
+        "evaluations/<slug:key>/exports/<slug:table>.<str:fmt>",
+        report_views.report_export,
+        name="report_export",
+    ),
+]

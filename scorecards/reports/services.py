@@ -198,7 +198,8 @@ def _progress(job: ReportJob, value: int) -> None:
     _mine(job).update(progress=value)
 
 
-def _ensure_fresh(evaluation: Evaluation) -> None:
+def ensure_fresh(evaluation: Evaluation) -> None:
+    """Recompute the alignment now if it is stale, so what is shown is current."""
     state = AlignmentState.objects.filter(evaluation=evaluation).first()
     if state is None or state.is_stale:
         alignment_recompute(evaluation_id=evaluation.pk)
@@ -246,7 +247,7 @@ def report_render(*, job_id: int) -> ReportJob | None:
     ).get(pk=job_id)
     stored = ""
     try:
-        _ensure_fresh(job.evaluation)
+        ensure_fresh(job.evaluation)
         _progress(job, 20)
         context, digest = report_content(
             evaluation=job.evaluation, candidate=job.candidate
