@@ -95,3 +95,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    # Reports need Django and a database; they run after the pure engine section.
+    from bench import reports
+
+    reports.main()
