@@ -831,3 +831,26 @@ def test_report_content_reads_a_fixed_number_of_queries(candidate, kind):
             services.report_content(evaluation=evaluation, candidate=subject)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_renders_a_requested_report(
+    celery_worker, evaluation, member, fake_render
+):
+    import time
+
+    # A transactional test starts without the default library (no criteria): the
+    # report is nearly empty, but it goes through the broker and the worker.
+    candidate = CandidateFactory(evaluation=evaluation)
+    job = services.report_request(
+        evaluation=evaluation, candidate=candidate, by=member(Role.LEAD)
+    )
+    deadline = time.monotonic() + 30
+    while job.is_active and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job.refresh_from_db()
+
+    assert job.status == ReportJob.Status.READY, job.error
+    assert job.file.read() == STUB_PDF
+    assert candidate.cdmo.name in fake_render[-1]
