@@ -52,13 +52,13 @@ def claim_expiry() -> dt.timedelta:
 
 
 def is_stalled(job: ReportJob, now: dt.datetime | None = None) -> bool:
-    """Rendering for longer than any render may take: its worker is gone."""
-    now = now or timezone.now()
-    return (
-        job.status == ReportJob.Status.RENDERING
-        and job.started_at is not None
-        and job.started_at < now - claim_expiry()
-    )
+    """Rendering for longer than any render may take (its worker is gone), or
+    queued that long (its message was lost): asking again restarts it."""
+    since = {
+        ReportJob.Status.QUEUED: job.requested_at,
+        ReportJob.Status.RENDERING: job.started_at,
+    }.get(job.status)
+    return since is not None and since < (now or timezone.now()) - claim_expiry()
 
 
 def _kind(candidate: Candidate | None) -> str:

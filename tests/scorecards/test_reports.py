@@ -276,6 +276,30 @@ def test_a_job_whose_worker_died_is_claimed_again(
     assert len(fake_render) == 1
 
 
+def test_a_job_queued_too_long_is_queued_again(
+    candidate, people, fake_render, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORT_TIMEOUT_SECONDS = 120
+    # Its message never reached a worker (lost with a broker restart, say).
+    lost = services.report_request(
+        evaluation=candidate.evaluation, candidate=candidate, by=people["lead"]
+    )
+    ReportJob.objects.filter(pk=lost.pk).update(
+        requested_at=timezone.now() - dt.timedelta(seconds=120 + 61)
+    )
+
+    again = request_report(
+        candidate.evaluation,
+        candidate,
+        people["procurement"],
+        django_capture_on_commit_callbacks,
+    )
+
+    assert again.pk == lost.pk
+    assert again.status == ReportJob.Status.READY
+    assert len(fake_render) == 1
+
+
 def test_a_worker_that_lost_its_claim_does_not_overwrite_the_job(
     candidate, people, monkeypatch, _private_files_in_tmp
 ):
