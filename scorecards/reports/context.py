@@ -179,10 +179,6 @@ class CriterionLine:
             and self.high - self.low >= DISAGREEMENT
         )
 
-    @property
-    def bar(self):
-        return score_bar_svg(self.score, label=self.name)
-
 
 @dataclass
 class CategoryBlock:
@@ -191,10 +187,6 @@ class CategoryBlock:
     weight: int
     score: float | None
     criteria: list[CriterionLine]
-
-    @property
-    def bar(self):
-        return score_bar_svg(self.score, label=self.name)
 
 
 @dataclass
