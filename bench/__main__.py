@@ -98,3 +98,8 @@ if __name__ == "__main__":
     from bench import alignment
 
     alignment.main()
+
+    # Reports need Django and a database; they run after the pure engine section.
+    from bench import reports
+
+    reports.main()

@@ -30,7 +30,7 @@ from partners.models import (
     Role,
     SiteVisit,
 )
-from scorecards.models import ConflictDeclaration, Scorecard
+from scorecards.models import ConflictDeclaration, ReportJob, Scorecard
 
 
 class Can(StrEnum):
@@ -194,6 +194,65 @@ def visible_rating_candidates(user, evaluation: Evaluation) -> set[int] | None:
             evaluation=evaluation, evaluator=user, status=Scorecard.Status.SUBMITTED
         ).values_list("candidate_id", flat=True)
     )
+
+
+REPORT_STATUSES_FOR_EVALUATORS = (Evaluation.Status.CLOSED, Evaluation.Status.DECIDED)
+
+
+def reports_allowed(evaluation: Evaluation) -> bool:
+    """Report PDFs show every evaluator's ratings: procurement and the lead
+    (Can.EXPORT) may request and download them; evaluators only once scoring is
+    closed, so a report never breaks blind scoring. Observers read the pages.
+
+    ``evaluation.membership`` must be set (the access helpers above set it).
+    """
+    role = evaluation.membership.role
+    if role_can(role, Can.EXPORT):
+        return True
+    return (
+        role == Role.EVALUATOR and evaluation.status in REPORT_STATUSES_FOR_EVALUATORS
+    )
+
+
+def _check_reports(evaluation: Evaluation) -> None:
+    if not reports_allowed(evaluation):
+        raise PermissionDenied(
+            "Reports show everyone's ratings: procurement and the lead may request "
+            "them, evaluators once scoring is closed."
+        )
+
+
+def get_report_evaluation_for(user, key: str) -> Evaluation:
+    """The evaluation ``key`` if ``user`` may request and read its reports."""
+    evaluation = get_evaluation_for(user, key)
+    _check_reports(evaluation)
+    return evaluation
+
+
+def get_report_candidate_for(user, pk: int) -> Candidate:
+    """The candidate ``pk`` if ``user`` may request and read its reports."""
+    candidate = get_candidate_for(user, pk)
+    _check_reports(candidate.evaluation)
+    return candidate
+
+
+def get_report_job_for(user, pk: int) -> ReportJob:
+    """A report job (and its file) if ``user`` may read the evaluation's reports;
+    strangers get 404 as for everything else."""
+    job = (
+        ReportJob.objects.select_related(
+            "evaluation", "candidate__cdmo", "requested_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if job is None:
+        raise Http404("Not found.")
+    job.evaluation.membership = _check(
+        membership_for(user, job.evaluation_id), Can.READ
+    )
+    _check_reports(job.evaluation)
+    return job
 
 
 def get_scorecard_for(user, pk: int, need: Can = Can.READ):

@@ -127,7 +127,8 @@ def timeline_svg(
         )
         for months in USUAL_MONTHS:
             mark = x_months(months)
-            parts.append(_line(mark, 40, mark, AXIS_Y + 70, dash="4 3", cls="mark"))
+            # Starts below its label, so the dashes never cross the text.
+            parts.append(_line(mark, 60, mark, AXIS_Y + 70, dash="4 3", cls="mark"))
             parts.append(
                 _text(
                     mark,

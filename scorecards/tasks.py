@@ -1,9 +1,11 @@
 """Celery tasks of the scoring app: thin, they load ids and call one service."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 
 from .alignment.jobs import alignment_recompute
+from .reports.services import claim_expiry, report_is_claimed, report_render
 
 
 @shared_task(
@@ -19,3 +21,30 @@ from .alignment.jobs import alignment_recompute
 def recompute_alignment(evaluation_id: int) -> None:
     """Recompute an evaluation's alignment results (idempotent, coalesced)."""
     alignment_recompute(evaluation_id=evaluation_id)
+
+
+# A little above the render's own limit, so the child is stopped (and the job marked
+# failed with a clear message) before Celery has to step in.
+_REPORT_SOFT_LIMIT = settings.REPORT_TIMEOUT_SECONDS + 30
+_REPORT_HARD_LIMIT = settings.REPORT_TIMEOUT_SECONDS + 60
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    soft_time_limit=_REPORT_SOFT_LIMIT,
+    time_limit=_REPORT_HARD_LIMIT,
+    max_retries=2,
+)
+def render_report(self, job_id: int) -> None:
+    """Render a report job's PDF (idempotent: a finished job is left alone).
+
+    A job another worker claimed is retried once that claim could have gone stale,
+    so a message redelivered after its worker died still finishes the job.
+    """
+    if report_render(job_id=job_id) is not None or self.request.is_eager:
+        return
+    if report_is_claimed(job_id=job_id):
+        raise self.retry(countdown=claim_expiry().total_seconds())

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .alignment import views as alignment_views
 from .bundles import views as bundle_views
+from .reports import views as report_views
 
 urlpatterns = [
     path("evaluations/<slug:key>/criteria/", views.criteria, name="criteria"),
@@ -101,4 +102,27 @@ urlpatterns += [
 # would otherwise take "import" for an evaluation key.
 bundle_import_urlpatterns = [
     path("evaluations/import/", bundle_views.bundle_import, name="bundle_import"),
+]
+
+# --- reports and exports ----------------------------------------------------------
+urlpatterns += [
+    path(
+        "evaluations/<slug:key>/reports/", report_views.report_list, name="report_list"
+    ),
+    path(
+        "evaluations/<slug:key>/reports/request/",
+        report_views.report_request,
+        name="report_request",
+    ),
+    path("reports/<int:pk>/", report_views.report_status, name="report_status"),
+    path(
+        "reports/<int:pk>/report.pdf",
+        report_views.report_download,
+        name="report_download",
+    ),
+    path(
+        "evaluations/<slug:key>/exports/<slug:table>.<str:fmt>",
+        report_views.report_export,
+        name="report_export",
+    ),
 ]

@@ -1,0 +1,182 @@
+"""Tables procurement takes into spreadsheets: the ranking, the criterion scores per
+candidate and the findings register, as CSV or XLSX.
+
+Blind scoring applies: ``visible`` (from ``cdmo_eval.access.visible_rating_candidates``)
+limits the ranking and the criterion scores to the candidates whose ratings the
+reader may see (None: all). Findings are evidence, not ratings, and every member
+reads them on the findings register already.
+
+Text cells are formula-safe: a CSV cell starting with ``= + - @`` (or a tab or a
+carriage return) is prefixed with an apostrophe, as the findings register does; an
+XLSX cell holding text is always stored as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from partners.models import Evaluation
+from partners.selectors import evaluation_findings
+
+from ..selectors import evaluation_categories
+from .context import current_alignment
+
+CSV_UNSAFE = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Table:
+    name: str
+    headers: list[str]
+    rows: list[list]
+
+
+def _visible(rows, visible: set[int] | None):
+    return [r for r in rows if visible is None or r.candidate_id in visible]
+
+
+def ranking_table(evaluation: Evaluation, visible: set[int] | None) -> Table:
+    alignment = current_alignment(evaluation)
+    computed = alignment.run.computed_at.isoformat() if alignment.run else ""
+    rows = [
+        [
+            r.rank,
+            r.candidate.cdmo.key,
+            r.candidate.cdmo.name,
+            "yes" if r.qualified else "no",
+            r.overall,
+            r.standing,
+            r.confidence,
+            r.coverage,
+            r.consistency,
+            r.p_first,
+            r.rank_low,
+            r.rank_high,
+            "; ".join(f["code"] for f in r.flags),
+            alignment.fingerprint,
+            computed,
+        ]
+        for r in _visible(alignment.rows, visible)
+    ]
+    headers = [
+        "rank",
+        "cdmo",
+        "candidate",
+        "qualified",
+        "overall",
+        "standing",
+        "confidence",
+        "coverage",
+        "consistency",
+        "p_first",
+        "rank_low",
+        "rank_high",
+        "flags",
+        "input_fingerprint",
+        "computed_at",
+    ]
+    return Table("ranking", headers, rows)
+
+
+def criteria_table(evaluation: Evaluation, visible: set[int] | None) -> Table:
+    alignment = current_alignment(evaluation)
+    categories = evaluation_categories(evaluation)
+    rows = []
+    for r in _visible(alignment.rows, visible):
+        for category in categories:
+            for criterion in category.criteria.all():
+                stored = r.criteria.get(criterion.key, {})
+                rows.append(
+                    [
+                        r.candidate.cdmo.key,
+                        r.candidate.cdmo.name,
+                        category.key,
+                        criterion.key,
+                        criterion.name,
+                        criterion.kind,
+                        stored.get("score"),
+                        stored.get("mean"),
+                        stored.get("n"),
+                        stored.get("spread"),
+                    ]
+                )
+    headers = [
+        "cdmo",
+        "candidate",
+        "category",
+        "criterion",
+        "criterion_name",
+        "kind",
+        "score",
+        "mean",
+        "n",
+        "spread",
+    ]
+    return Table("criteria", headers, rows)
+
+
+def findings_table(evaluation: Evaluation, visible: set[int] | None) -> Table:
+    # The findings register's columns, so both exports read alike.
+    from partners.views.evidence import CSV_COLUMNS
+
+    return Table(
+        "findings",
+        [name for name, _get in CSV_COLUMNS],
+        [
+            [get(finding) for _name, get in CSV_COLUMNS]
+            for finding in evaluation_findings(evaluation)
+        ],
+    )
+
+
+TABLES: dict[str, tuple[Callable[..., Table], str]] = {
+    "ranking": (ranking_table, _("Ranking")),
+    "criteria": (criteria_table, _("Criterion scores")),
+    "findings": (findings_table, _("Findings register")),
+}
+
+
+def csv_safe(value):
+    if isinstance(value, str) and value[:1] in CSV_UNSAFE:
+        return "'" + value
+    return "" if value is None else value
+
+
+def to_csv(table: Table) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow([csv_safe(value) for value in row])
+    # A byte-order mark, so spreadsheet programs read the file as UTF-8.
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def _text_cells(sheet, values: Sequence, *, bold: bool = False) -> Iterable:
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+        if bold:
+            cell.font = Font(bold=True)
+        yield cell
+
+
+def to_xlsx(table: Table) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(table.name)
+    sheet.freeze_panes = "A2"
+    sheet.append(list(_text_cells(sheet, table.headers, bold=True)))
+    for row in table.rows:
+        sheet.append(list(_text_cells(sheet, row)))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,309 @@
+"""Report jobs: request a PDF, render it in the background, keep it.
+
+The only writers of :class:`~scorecards.models.ReportJob`. A job is keyed by the
+hash of the report's content (everything in it but who asked and when), so asking
+again when nothing changed returns the file already rendered. Rendering claims the
+job with a conditional update, writes the PDF under a temporary name and moves it
+into place only when it is complete, so a worker killed mid-render leaves the job
+re-runnable (its claim goes stale) and no partial file behind a download link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import tempfile
+from pathlib import Path
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partners.models import Candidate, Evaluation
+
+from ..alignment.jobs import alignment_recompute
+from ..models import AlignmentState, ReportJob, report_path
+from .context import (
+    REPORT_TEMPLATE_VERSION,
+    comparison_context,
+    due_diligence_context,
+)
+from .pdf import RenderError, RenderInfo, render_pdf
+
+log = logging.getLogger(__name__)
+
+TEMPLATES = {
+    ReportJob.Kind.DUE_DILIGENCE: "reports/due_diligence.html",
+    ReportJob.Kind.COMPARISON: "reports/comparison.html",
+}
+CLAIM_MARGIN = dt.timedelta(seconds=60)
+"""A rendering claim older than the render timeout plus this belongs to a worker
+that died: the job may be claimed again."""
+
+
+def claim_expiry() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.REPORT_TIMEOUT_SECONDS) + CLAIM_MARGIN
+
+
+def is_stalled(job: ReportJob, now: dt.datetime | None = None) -> bool:
+    """Rendering for longer than any render may take (its worker is gone), or
+    queued that long (its message was lost): asking again restarts it."""
+    since = {
+        ReportJob.Status.QUEUED: job.requested_at,
+        ReportJob.Status.RENDERING: job.started_at,
+    }.get(job.status)
+    return since is not None and since < (now or timezone.now()) - claim_expiry()
+
+
+def _kind(candidate: Candidate | None) -> str:
+    return ReportJob.Kind.DUE_DILIGENCE if candidate else ReportJob.Kind.COMPARISON
+
+
+def _who(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+# --- content -------------------------------------------------------------------------
+
+
+def report_context(*, evaluation: Evaluation, candidate: Candidate | None) -> dict:
+    if candidate is not None:
+        return due_diligence_context(candidate)
+    return comparison_context(evaluation)
+
+
+def report_content(
+    *, evaluation: Evaluation, candidate: Candidate | None
+) -> tuple[dict, str]:
+    """The report's context and the digest of its content.
+
+    The digest covers the rendered HTML without who asked and when (it includes
+    the input fingerprint, the software and template versions, and every piece
+    of evidence shown), so two requests for an unchanged report get one file.
+    """
+    context = report_context(evaluation=evaluation, candidate=candidate)
+    html = render_to_string(
+        TEMPLATES[_kind(candidate)],
+        {**context, "requested_by": "", "requested_on": None},
+    )
+    return context, hashlib.sha256(html.encode()).hexdigest()
+
+
+def report_html(context: dict, *, job: ReportJob) -> str:
+    return render_to_string(
+        TEMPLATES[job.kind],
+        {
+            **context,
+            "requested_by": _who(job.requested_by),
+            "requested_on": timezone.localtime(job.requested_at),
+        },
+    )
+
+
+# --- requesting ----------------------------------------------------------------------
+
+
+def _enqueue(job: ReportJob) -> None:
+    from ..tasks import render_report  # tasks import this module
+
+    transaction.on_commit(lambda: render_report.delay(job.pk))
+
+
+def report_job_create(
+    *, evaluation: Evaluation, candidate: Candidate | None, by
+) -> ReportJob:
+    """A new queued job; the caller renders it (``report_render``) or enqueues it."""
+    if candidate is not None and candidate.evaluation_id != evaluation.pk:
+        raise ValueError("The candidate belongs to another evaluation.")
+    return ReportJob.objects.create(
+        evaluation=evaluation,
+        candidate=candidate,
+        kind=_kind(candidate),
+        requested_by=by,
+        template_version=REPORT_TEMPLATE_VERSION,
+    )
+
+
+def report_request(
+    *, evaluation: Evaluation, candidate: Candidate | None, by
+) -> ReportJob:
+    """Ask for the due-diligence report of ``candidate`` or, with None, the
+    comparison report of ``evaluation``.
+
+    Returns at once with a ready job when an unchanged report exists, with the job
+    already queued or rendering for it, or with a new job queued after commit. A
+    job whose worker died is queued again. Callers check access first
+    (``cdmo_eval.access.reports_allowed``).
+    """
+    same = ReportJob.objects.filter(
+        evaluation=evaluation, kind=_kind(candidate), candidate=candidate
+    ).select_related("requested_by", "candidate__cdmo", "evaluation")
+    active = same.filter(
+        status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RENDERING]
+    ).first()
+    if active is not None:
+        if is_stalled(active):
+            _enqueue(active)
+        return active
+    state = AlignmentState.objects.filter(evaluation=evaluation).first()
+    if state is not None and not state.is_stale:
+        _context, digest = report_content(evaluation=evaluation, candidate=candidate)
+        ready = (
+            same.filter(status=ReportJob.Status.READY, content_digest=digest)
+            .exclude(file="")
+            .first()
+        )
+        if ready is not None:
+            return ready
+    job = report_job_create(evaluation=evaluation, candidate=candidate, by=by)
+    _enqueue(job)
+    return job
+
+
+# --- rendering -----------------------------------------------------------------------
+
+
+def _claim(job_id: int, now: dt.datetime) -> bool:
+    """Take the job: queued, or rendering by a worker whose claim went stale."""
+    return bool(
+        ReportJob.objects.filter(pk=job_id)
+        .filter(
+            Q(status=ReportJob.Status.QUEUED)
+            | Q(status=ReportJob.Status.RENDERING, started_at__lt=now - claim_expiry())
+        )
+        .update(
+            status=ReportJob.Status.RENDERING,
+            started_at=now,
+            progress=5,
+            error="",
+            finished_at=None,
+        )
+    )
+
+
+def _mine(job: ReportJob):
+    """The job's row while our claim holds (nobody re-claimed it meanwhile)."""
+    return ReportJob.objects.filter(
+        pk=job.pk, status=ReportJob.Status.RENDERING, started_at=job.started_at
+    )
+
+
+def _progress(job: ReportJob, value: int) -> None:
+    _mine(job).update(progress=value)
+
+
+def ensure_fresh(evaluation: Evaluation) -> None:
+    """Recompute the alignment now if it is stale, so what is shown is current."""
+    state = AlignmentState.objects.filter(evaluation=evaluation).first()
+    if state is None or state.is_stale:
+        alignment_recompute(evaluation_id=evaluation.pk)
+
+
+def _render_into_storage(html: str, name: str) -> tuple[str, RenderInfo]:
+    """Render ``html`` to the default storage under ``name``; return the stored
+    name. On a local file system the PDF is renamed into place when complete;
+    elsewhere (S3) it is rendered locally and uploaded in one piece."""
+    storage = ReportJob._meta.get_field("file").storage
+    try:
+        path = Path(storage.path(name))
+    except NotImplementedError:
+        path = None
+    if path is not None:
+        return name, render_pdf(html, out_path=path)
+    with tempfile.TemporaryDirectory(prefix="cdmo-report-out-") as folder:
+        local = Path(folder) / "report.pdf"
+        info = render_pdf(html, out_path=local)
+        with local.open("rb") as pdf:
+            stored = storage.save(name, File(pdf))
+    return stored, info
+
+
+def _fail(job: ReportJob, message: str) -> None:
+    _mine(job).update(
+        status=ReportJob.Status.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+def report_render(*, job_id: int) -> ReportJob | None:
+    """Render one report job; None when it is not ours to render (already done, or
+    another worker holds a live claim).
+
+    The results are recomputed first if stale, so the report shows the inputs as
+    they are. A render over the time or memory limit, or one that fails, marks the
+    job failed with a message meant for the person who asked; a later job is not
+    affected.
+    """
+    now = timezone.now()
+    if not _claim(job_id, now):
+        return None
+    job = ReportJob.objects.select_related(
+        "evaluation", "candidate__cdmo", "candidate__bulk_site", "requested_by"
+    ).get(pk=job_id)
+    stored = ""
+    try:
+        ensure_fresh(job.evaluation)
+        _progress(job, 20)
+        context, digest = report_content(
+            evaluation=job.evaluation, candidate=job.candidate
+        )
+        html = report_html(context, job=job)
+        _progress(job, 40)
+        stored, info = _render_into_storage(html, report_path(job, ""))
+    except RenderError as error:
+        _fail(job, str(error))
+        return _reload(job)
+    except SoftTimeLimitExceeded:
+        _fail(job, _timeout_message())
+        return _reload(job)
+    except Exception as error:
+        log.exception("report job %s failed", job.pk)
+        _fail(
+            job,
+            _(
+                "The report could not be prepared (%(error)s). Try again; if it "
+                "keeps failing, send this message to an administrator."
+            )
+            % {"error": type(error).__name__},
+        )
+        return _reload(job)
+    done = _mine(job).update(
+        status=ReportJob.Status.READY,
+        progress=100,
+        file=stored,
+        pages=info.pages,
+        size=info.bytes,
+        fingerprint=context["fingerprint"],
+        content_digest=digest,
+        template_version=context["template_version"],
+        finished_at=timezone.now(),
+    )
+    if not done:
+        # Our claim went stale and another worker took the job over: its file
+        # will be the one; ours must not linger unreferenced.
+        ReportJob._meta.get_field("file").storage.delete(stored)
+    return _reload(job)
+
+
+def _reload(job: ReportJob) -> ReportJob:
+    job.refresh_from_db()
+    return job
+
+
+def _timeout_message() -> str:
+    return _(
+        "The report took too long to render and was stopped. Try again later; if "
+        "it keeps happening, ask an administrator to raise REPORT_TIMEOUT_SECONDS."
+    )
+
+
+def report_is_claimed(*, job_id: int) -> bool:
+    """Whether the job is rendering under another worker's claim."""
+    return ReportJob.objects.filter(
+        pk=job_id, status=ReportJob.Status.RENDERING
+    ).exists()

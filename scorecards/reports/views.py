@@ -1,0 +1,139 @@
+"""Report pages: request a PDF, follow its job, open it; spreadsheet exports."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cdmo_eval.access import (
+    get_evaluation_for,
+    get_report_evaluation_for,
+    get_report_job_for,
+    reports_allowed,
+    visible_rating_candidates,
+)
+from cdmo_eval.pagination import paginate
+from partners.models import Candidate
+
+from . import exports, selectors, services
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _status_response(request, job):
+    return render(
+        request,
+        "reports/_job_status.html",
+        {"job": job, "stalled": services.is_stalled(job)},
+    )
+
+
+@require_POST
+def report_request(request, key):
+    """Ask for the comparison report, or with ``candidate`` its due-diligence
+    report. htmx gets the job's status partial, others the job's page."""
+    evaluation = get_report_evaluation_for(request.user, key)
+    candidate = None
+    if request.POST.get("candidate"):
+        candidate = (
+            Candidate.objects.select_related("cdmo", "bulk_site", "evaluation")
+            .filter(evaluation=evaluation, pk=request.POST["candidate"])
+            .first()
+            if request.POST["candidate"].isdigit()
+            else None
+        )
+        if candidate is None:
+            raise Http404("No such candidate.")
+        candidate.evaluation = evaluation
+    job = services.report_request(
+        evaluation=evaluation, candidate=candidate, by=request.user
+    )
+    if request.htmx:
+        return _status_response(request, job)
+    if job.is_ready:
+        messages.success(request, _("The report is ready."))
+    return redirect(job)
+
+
+def report_status(request, pk):
+    """A job's state; htmx polls the partial every second while it is queued or
+    rendering."""
+    job = get_report_job_for(request.user, pk)
+    if request.htmx:
+        return _status_response(request, job)
+    return render(
+        request,
+        "reports/job.html",
+        {
+            "evaluation": job.evaluation,
+            "job": job,
+            "stalled": services.is_stalled(job),
+        },
+    )
+
+
+def report_download(request, pk):
+    """The PDF, shown inline: it is a document the app rendered from escaped text,
+    not an upload, so the browser's PDF viewer may open it with one click."""
+    job = get_report_job_for(request.user, pk)
+    if not job.is_ready:
+        raise Http404("The report is not ready.")
+    response = FileResponse(
+        job.file.open("rb"),
+        as_attachment=False,
+        filename=job.download_name,
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def report_list(request, key):
+    """The evaluation's reports and exports. Every member sees the exports (blind
+    rules applied); past reports and requests only those allowed to see them."""
+    evaluation = get_evaluation_for(request.user, key)
+    allowed = reports_allowed(evaluation)
+    page = paginate(request, selectors.report_jobs(evaluation)) if allowed else None
+    candidates = (
+        list(
+            Candidate.objects.filter(evaluation=evaluation)
+            .select_related("cdmo")
+            .order_by("cdmo__name")
+        )
+        if allowed
+        else []
+    )
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "evaluation": evaluation,
+            "allowed": allowed,
+            "page_obj": page,
+            "candidates": candidates,
+            "tables": [(name, label) for name, (_fn, label) in exports.TABLES.items()],
+        },
+    )
+
+
+def report_export(request, key, table, fmt):
+    evaluation = get_evaluation_for(request.user, key)
+    if table not in exports.TABLES or fmt not in CONTENT_TYPES:
+        raise Http404
+    if table != "findings":
+        services.ensure_fresh(evaluation)
+    build, _label = exports.TABLES[table]
+    data = build(evaluation, visible_rating_candidates(request.user, evaluation))
+    body = exports.to_csv(data) if fmt == "csv" else exports.to_xlsx(data)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{evaluation.key}-{table}.{fmt}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
