@@ -22,7 +22,7 @@ import time
 BENCH_DB = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cdmo_eval_bench"
 )
-CANDIDATES, CATEGORIES, PER_CATEGORY, EVALUATORS, RUNS = 200, 10, 6, 20, 7
+CANDIDATES, CATEGORIES, PER_CATEGORY, EVALUATORS, RUNS = 200, 10, 6, 20, 11
 KEY = "bench-200"
 
 FLOOR_SQL = """
@@ -234,15 +234,6 @@ def _fill() -> int:
     return evaluation.pk
 
 
-def _median_ms(fn, runs: int = RUNS) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
-
-
 def main() -> None:
     try:
         _create_database()
@@ -280,10 +271,23 @@ def main() -> None:
 
         return run
 
-    floor()  # warm the cache the same way for every figure
-    floor_ms = _median_ms(floor)
-    plain_ms = _median_ms(recompute(0))
-    full_ms = _median_ms(recompute(2000))
+    # Interleave the figures, run by run, so that noise from the machine (two
+    # shared cores) falls on all of them alike; report medians.
+    floor()
+    recompute(2000)()
+    samples = {"floor": [], "plain": [], "full": []}
+    for _ in range(RUNS):
+        for name, fn in (
+            ("floor", floor),
+            ("plain", recompute(0)),
+            ("full", recompute(2000)),
+        ):
+            start = time.perf_counter()
+            fn()
+            samples[name].append((time.perf_counter() - start) * 1000)
+    floor_ms, plain_ms, full_ms = (
+        statistics.median(samples[k]) for k in ("floor", "plain", "full")
+    )
     sensitivity_ms = full_ms - plain_ms
 
     evaluation = Evaluation.objects.get(pk=evaluation_id)

@@ -70,25 +70,35 @@ def _ids(candidates: Iterable[Candidate | int]) -> list[int]:
 
 
 def candidate_signal_facts(
-    candidates: Iterable[Candidate | int],
+    candidates: Iterable[Candidate | int], *, evaluation_id: int | None = None
 ) -> dict[int, SignalFacts]:
     """The facts of each candidate (instances or ids), in four queries whatever the
-    number of candidates; a candidate without records gets empty facts."""
+    number of candidates; a candidate without records gets empty facts.
+
+    With ``evaluation_id`` (all the candidates of that evaluation) the queries
+    filter by evaluation instead of listing hundreds of ids as parameters.
+    """
     ids = _ids(candidates)
     facts = {pk: SignalFacts() for pk in ids}
-    for pk, sent, due, answered in InformationRequest.objects.filter(
-        candidate_id__in=ids
-    ).values_list("candidate_id", "sent", "due", "answered"):
+    if evaluation_id is None:
+        own = {"candidate_id__in": ids}
+        rounds_own = {"agreement__candidate_id__in": ids}
+    else:
+        own = {"candidate__evaluation_id": evaluation_id}
+        rounds_own = {"agreement__candidate__evaluation_id": evaluation_id}
+    for pk, sent, due, answered in InformationRequest.objects.filter(**own).values_list(
+        "candidate_id", "sent", "due", "answered"
+    ):
         facts[pk].requests.append(RequestFacts(sent=sent, due=due, answered=answered))
     for pk, agreement, number, reviewers in AmendmentRound.objects.filter(
-        agreement__candidate_id__in=ids
+        **rounds_own
     ).values_list("agreement__candidate_id", "agreement_id", "number", "reviewers"):
         facts[pk].rounds.append(RoundFacts(agreement, number, reviewers))
-    for pk, raised, decided in Escalation.objects.filter(
-        candidate_id__in=ids
-    ).values_list("candidate_id", "raised", "decided"):
+    for pk, raised, decided in Escalation.objects.filter(**own).values_list(
+        "candidate_id", "raised", "decided"
+    ):
         facts[pk].escalations.append(EscalationFacts(raised=raised, decided=decided))
-    for pk, kind, date in Milestone.objects.filter(candidate_id__in=ids).values_list(
+    for pk, kind, date in Milestone.objects.filter(**own).values_list(
         "candidate_id", "kind", "date"
     ):
         facts[pk].milestones.append(MilestoneFacts(kind=kind, date=date))

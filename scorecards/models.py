@@ -11,8 +11,8 @@ Three layers:
 
 import math
 import uuid
+from array import array
 
-import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -806,14 +806,15 @@ def pack_cells(rows) -> bytes:
     Binary rather than JSON: at 200 candidates x 60 criteria, quoting and parsing
     JSON cost more than the rest of the recompute together.
     """
-    return np.array(
-        [[math.nan if v is None else v for v in row] for row in rows], dtype=float
-    ).tobytes()
+    nan = math.nan
+    return array("d", [nan if v is None else v for row in rows for v in row]).tobytes()
 
 
 def unpack_cells(data: bytes) -> list[tuple]:
-    values = np.frombuffer(data, dtype=float).reshape(-1, 5)
-    return [tuple(None if math.isnan(v) else v for v in row) for row in values.tolist()]
+    values = array("d")
+    values.frombytes(data)
+    cells = [None if math.isnan(v) else v for v in values]
+    return [tuple(cells[i : i + 5]) for i in range(0, len(cells), 5)]
 
 
 # --- report PDFs (written only by the report job) ------------------------------------

@@ -4,7 +4,7 @@ import datetime as dt
 import logging
 import time
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -110,29 +110,31 @@ def _store(evaluation, spec, result, key, candidates, started) -> AlignmentRun:
             criterion_keys=list(first.criteria) if first else [],
             duration_ms=int((time.perf_counter() - started) * 1000),
         )
-        AlignmentResult.objects.bulk_create(
-            AlignmentResult(
-                run=run,
-                candidate=candidates[c.key],
-                rank=c.rank,
-                qualified=c.qualified,
-                overall=r1(c.overall),
-                standing=c.standing or "",
-                coverage=r1(c.coverage),
-                confidence=c.confidence,
-                consistency=r1(c.consistency),
-                categories={k: r1(v) for k, v in c.categories.items()},
-                cells=pack_cells(c.criteria.values()),
-                signals={k: r1(v) for k, v in c.signals.items()},
-                p_first=r1(c.p_first, 2),
-                rank_low=c.rank_range[0],
-                rank_high=c.rank_range[1],
-                flags=[
-                    {"code": f.code, "evidence": f.evidence, "data": dict(f.data)}
-                    for f in c.flags
-                ],
-            )
-            for c in result.candidates
+        _write_rows(
+            [
+                {
+                    "run_id": run.pk,
+                    "candidate_id": candidates[c.key].pk,
+                    "rank": c.rank,
+                    "qualified": c.qualified,
+                    "overall": r1(c.overall),
+                    "standing": c.standing or "",
+                    "coverage": r1(c.coverage),
+                    "confidence": c.confidence,
+                    "consistency": r1(c.consistency),
+                    "categories": {k: r1(v) for k, v in c.categories.items()},
+                    "cells": pack_cells(c.criteria.values()),
+                    "signals": {k: r1(v) for k, v in c.signals.items()},
+                    "p_first": r1(c.p_first, 2),
+                    "rank_low": c.rank_range[0],
+                    "rank_high": c.rank_range[1],
+                    "flags": [
+                        {"code": f.code, "evidence": f.evidence, "data": _slim(f.data)}
+                        for f in c.flags
+                    ],
+                }
+                for c in result.candidates
+            ]
         )
         AlignmentState.objects.filter(evaluation=evaluation).update(current_run=run)
         old = list(
@@ -146,3 +148,40 @@ def _store(evaluation, spec, result, key, candidates, started) -> AlignmentRun:
             AlignmentResult.objects.filter(run_id__in=old).delete()
             AlignmentRun.objects.filter(pk__in=old).delete()
     return run
+
+
+def _slim(data) -> dict:
+    """A flag's data as stored: per-criterion details are named by key only, since
+    the criterion's spread and count are in the row's cells and the ratings behind
+    them one click away. (Kept whole they were most of what a recompute wrote.)"""
+    out = dict(data)
+    if isinstance(out.get("criteria"), list):
+        out["criteria"] = [
+            c.get("criterion") if isinstance(c, dict) else c for c in out["criteria"]
+        ]
+    return out
+
+
+JSON_COLUMNS = ("categories", "signals", "flags")
+
+
+def _write_rows(rows: list[dict]) -> None:
+    """Insert a run's result rows. On PostgreSQL through COPY, which at 200
+    candidates takes half the time of Django's bulk INSERT (its parameters are
+    quoted client-side); elsewhere (SQLite) through ``bulk_create``."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        AlignmentResult.objects.bulk_create(AlignmentResult(**row) for row in rows)
+        return
+    from psycopg.types.json import Jsonb
+
+    columns = list(rows[0])
+    sql = "COPY {table} ({columns}) FROM STDIN".format(
+        table=AlignmentResult._meta.db_table, columns=", ".join(columns)
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(
+                [Jsonb(v) if k in JSON_COLUMNS else v for k, v in row.items()]
+            )
