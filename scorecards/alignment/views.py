@@ -10,6 +10,7 @@ from cdmo_eval.access import (
     get_candidate_for,
     get_evaluation_for,
     ratings_visible,
+    reports_allowed,
     role_can,
     visible_rating_candidates,
 )
@@ -46,6 +47,7 @@ def dashboard(request, key):
                 _("Category scores by candidate (0–100)"),
             ),
             "can_what_if": role_can(evaluation.membership.role, Can.WHAT_IF),
+            "can_report": reports_allowed(evaluation),
         },
     )
 
