@@ -189,6 +189,3 @@ class EvidenceRatingsForm(forms.Form):
                 initial=current.get(c.pk),
                 help_text=" · ".join(f"{v}: {t}" for v, t in c.anchor_list() if t),
             )
-
-    def scores(self) -> dict[int, int | None]:
-        return {c.pk: self.cleaned_data[f"crit-{c.pk}"] for c in self.criteria}

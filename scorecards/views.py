@@ -84,21 +84,15 @@ def criteria(request, key):
 @require_POST
 def criteria_snapshot(request, key):
     evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
-    form = TemplateChoiceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.evaluation_snapshot(
-                evaluation=evaluation,
-                template=form.cleaned_data["template"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Criteria copied from the template."))
-    else:
-        messages.error(request, _("Choose a template."))
+    _submit_small_form(
+        request,
+        TemplateChoiceForm(request.POST),
+        lambda data: services.evaluation_snapshot(
+            evaluation=evaluation, template=data["template"], by=request.user
+        ),
+        done=_("Criteria copied from the template."),
+        invalid=_("Choose a template."),
+    )
     return redirect("criteria", key=evaluation.key)
 
 
@@ -223,21 +217,15 @@ def conflicts(request, key):
 @require_POST
 def conflict_override(request, pk):
     declaration = get_conflict_for(request.user, pk, Can.MANAGE)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.conflict_override(
-                declaration=declaration,
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Override recorded."))
-    else:
-        messages.error(request, _("Give a reason for the override."))
+    _submit_small_form(
+        request,
+        ReasonForm(request.POST),
+        lambda data: services.conflict_override(
+            declaration=declaration, reason=data["reason"], by=request.user
+        ),
+        done=_("Override recorded."),
+        invalid=_("Give a reason for the override."),
+    )
     return redirect("conflicts", key=declaration.evaluation.key)
 
 
@@ -424,19 +412,15 @@ def scorecard_submit(request, pk):
 @require_POST
 def scorecard_reopen(request, pk):
     sc = get_scorecard_for(request.user, pk, Can.MANAGE)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.scorecard_reopen(
-                scorecard=sc, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Scorecard reopened."))
-    else:
-        messages.error(request, _("Give a reason for reopening."))
+    _submit_small_form(
+        request,
+        ReasonForm(request.POST),
+        lambda data: services.scorecard_reopen(
+            scorecard=sc, reason=data["reason"], by=request.user
+        ),
+        done=_("Scorecard reopened."),
+        invalid=_("Give a reason for reopening."),
+    )
     return redirect("candidate_ratings", pk=sc.candidate_id)
 
 
@@ -599,17 +583,30 @@ def evidence_ratings(request, kind, pk):
         Source.INTERVIEW if isinstance(record, CultureInterview) else Source.SITE_VISIT
     )
     criteria_list = selectors.evidence_criteria(record.candidate.evaluation_id, source)
-    form = EvidenceRatingsForm(request.POST, criteria=criteria_list, current={})
-    if form.is_valid():
-        try:
-            services.evidence_ratings_save(
-                record=record, scores=form.scores(), by=request.user
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Ratings saved."))
-    else:
-        messages.error(request, _("Ratings are 1 to 5; nothing was saved."))
+    _submit_small_form(
+        request,
+        EvidenceRatingsForm(request.POST, criteria=criteria_list, current={}),
+        lambda data: services.evidence_ratings_save(
+            record=record,
+            scores={c.pk: data[f"crit-{c.pk}"] for c in criteria_list},
+            by=request.user,
+        ),
+        done=_("Ratings saved."),
+        invalid=_("Ratings are 1 to 5; nothing was saved."),
+    )
     return redirect(record.get_absolute_url() + "#ratings")
+
+
+def _submit_small_form(request, form, call, *, done: str, invalid: str) -> None:
+    """A one-button form posted from a page that is then shown again: validate,
+    call the service with the cleaned data, and say in a message what happened."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return
+    try:
+        call(form.cleaned_data)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
