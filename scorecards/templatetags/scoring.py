@@ -4,7 +4,7 @@ from partners.models import CultureInterview
 
 from ..forms import EvidenceRatingsForm
 from ..models import Rating, Source
-from ..selectors import evidence_criteria
+from ..selectors import evidence_criteria, scoring_progress, unrated_counts
 
 register = template.Library()
 
@@ -28,4 +28,18 @@ def evidence_ratings(context, record):
         if context.get("can_edit")
         else None,
         "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("scorecards/_progress_summary.html")
+def scoring_summary(evaluation):
+    """Scoring at a glance for the evaluation overview: scorecards submitted per
+    evaluator and candidate, and criteria no submitted scorecard has rated yet."""
+    progress = scoring_progress(evaluation)
+    unrated = unrated_counts(evaluation)
+    return {
+        "evaluation": evaluation,
+        "progress": progress,
+        "unrated_total": sum(unrated.values()),
+        "unrated": unrated,
     }

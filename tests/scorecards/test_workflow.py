@@ -576,3 +576,20 @@ def test_scoring_pages_keep_a_constant_number_of_queries(
     grow(4)
     with django_assert_max_num_queries(len(small_ctx.captured_queries)):
         client.get(url(small))
+
+
+def test_overview_shows_scoring_progress(
+    candidate, scoring_evaluation, member, declared, fill, as_user
+):
+    evaluator = declared(
+        member("evaluator", username="eve", first_name="Eve", last_name="Rater")
+    )
+    fill(evaluator, candidate, score=4)
+    page = (
+        as_user(member("observer"))
+        .get(reverse("evaluation_detail", args=[scoring_evaluation.key]))
+        .content.decode()
+    )
+    # lead and evaluator x one candidate: one of two submitted
+    assert "1 of 2 scorecards submitted." in page
+    assert "Eve Rater" in page
