@@ -166,16 +166,23 @@ def get_cdmo_for(user, key: str, need: Can = Can.READ) -> Cdmo:
 # --- scoring ----------------------------------------------------------------------
 
 
+def _blind_for(evaluation: Evaluation) -> bool:
+    """Blind scoring binds evaluators while scoring is being set up or under way."""
+    return evaluation.membership.role == Role.EVALUATOR and evaluation.status in (
+        Evaluation.Status.SETUP,
+        Evaluation.Status.SCORING,
+    )
+
+
 def ratings_visible(user, evaluation: Evaluation, candidate_id: int) -> bool:
     """Blind scoring: while scoring is under way, an evaluator sees other people's
     scorecard ratings of a candidate only once their own scorecard for it is
-    submitted. Every page, partial, export and API that shows ratings asks here.
+    submitted. Every page, partial, export and API that shows ratings asks here
+    or in `visible_rating_candidates`.
 
     ``evaluation.membership`` must be set (the access helpers above set it).
     """
-    if evaluation.membership.role != Role.EVALUATOR:
-        return True
-    if evaluation.status not in (Evaluation.Status.SETUP, Evaluation.Status.SCORING):
+    if not _blind_for(evaluation):
         return True
     return Scorecard.objects.filter(
         candidate_id=candidate_id, evaluator=user, status=Scorecard.Status.SUBMITTED
@@ -184,10 +191,7 @@ def ratings_visible(user, evaluation: Evaluation, candidate_id: int) -> bool:
 
 def visible_rating_candidates(user, evaluation: Evaluation) -> set[int] | None:
     """The candidates whose ratings ``user`` may see; None means all of them."""
-    if evaluation.membership.role != Role.EVALUATOR or evaluation.status not in (
-        Evaluation.Status.SETUP,
-        Evaluation.Status.SCORING,
-    ):
+    if not _blind_for(evaluation):
         return None
     return set(
         Scorecard.objects.filter(

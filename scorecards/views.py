@@ -21,6 +21,7 @@ from cdmo_eval.access import (
     visible_rating_candidates,
 )
 from cdmo_eval.forms import add_service_error, posted
+from cdmo_eval.spreadsheets import csv_safe
 from partners.models import CultureInterview, Evaluation
 
 from . import selectors, services
@@ -287,21 +288,15 @@ def _save_rating(form, scorecard, user) -> tuple[Rating | None, str | None]:
 def scorecard(request, pk):
     candidate = get_candidate_for(request.user, pk, Can.SCORE)
     evaluation = candidate.evaluation
-    existing = Scorecard.objects.filter(
-        candidate=candidate, evaluator=request.user
-    ).first()
-    if existing is None:
-        blocker = services.scoring_blocker(candidate=candidate, evaluator=request.user)
-        if blocker:
-            return render(
-                request,
-                "scorecards/scorecard_blocked.html",
-                {"evaluation": evaluation, "candidate": candidate, "blocker": blocker},
-                status=403,
-            )
-    sc = existing or services.scorecard_start(
-        candidate=candidate, evaluator=request.user
-    )
+    try:
+        sc = services.scorecard_start(candidate=candidate, evaluator=request.user)
+    except PermissionDenied as exc:  # not declared, a conflict, scoring not open
+        return render(
+            request,
+            "scorecards/scorecard_blocked.html",
+            {"evaluation": evaluation, "candidate": candidate, "blocker": str(exc)},
+            status=403,
+        )
     data = request.POST if request.method == "POST" else None
     forms = _rating_forms(request, sc, candidate, data)
     errors = 0
@@ -504,14 +499,10 @@ def ratings_export(request, key):
                 r.criterion.key,
                 r.scorecard.evaluator.get_username(),
                 r.score if r.score is not None else "n/a",
-                _csv_safe(r.rationale),
+                csv_safe(r.rationale),
             ]
         )
     return response
-
-
-def _csv_safe(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # --- consensus ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from cdmo_eval.access import (
 )
 from cdmo_eval.forms import add_service_error, posted
 from cdmo_eval.pagination import paginate
+from cdmo_eval.spreadsheets import csv_safe
 
 from .. import selectors, services
 from ..filters.evidence import FindingFilter
@@ -222,11 +223,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv_safe(value: str) -> str:
-    # Spreadsheets execute cells starting with these; prefix to keep them as text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def finding_register(request, key):
     evaluation = get_evaluation_for(request.user, key)
     data = request.GET.copy()
@@ -242,7 +238,7 @@ def finding_register(request, key):
         writer = csv.writer(response)
         writer.writerow([name for name, _get in CSV_COLUMNS])
         for finding in filterset.qs:
-            writer.writerow([_csv_safe(get(finding)) for _name, get in CSV_COLUMNS])
+            writer.writerow([csv_safe(get(finding)) for _name, get in CSV_COLUMNS])
         return response
     page = paginate(request, filterset.qs)
     export = data.copy()

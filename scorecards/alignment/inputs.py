@@ -78,13 +78,11 @@ def rating_stats(evaluation_id: int, crit_key: dict[int, str]):
 def alignment_inputs(
     evaluation: Evaluation,
     *,
-    category_weights: dict[str, float] | None = None,
     draws: int = 2000,
 ) -> tuple[EvaluationInput, dict[str, Candidate]]:
     """The engine's input for ``evaluation`` and its candidates by CDMO key.
 
-    ``category_weights`` overrides the stored weights (what-if); ``draws=0`` skips
-    the sensitivity analysis.
+    ``draws=0`` skips the sensitivity analysis.
     """
     setup = EvaluationSetup.objects.filter(evaluation=evaluation).first()
     categories = list(EvaluationCategory.objects.filter(evaluation=evaluation))
@@ -137,12 +135,8 @@ def alignment_inputs(
     as_of = as_of_for(evaluation)
     facts = candidate_signal_facts(ids, evaluation_id=evaluation.pk)
 
-    weights = category_weights or {}
     spec = EvaluationInput(
-        categories=[
-            CategorySpec(c.key, c.name, float(weights.get(c.key, c.weight)))
-            for c in categories
-        ],
+        categories=[CategorySpec(c.key, c.name, float(c.weight)) for c in categories],
         criteria=[
             CriterionSpec(
                 key=c.key,

@@ -15,6 +15,7 @@ from ..models import (
     EvaluationCriterion,
 )
 
+# What every page, report and export calls each red flag.
 FLAG_LABELS = {
     "gate_failed": _("Failed a knock-out gate"),
     "slow_responses": _("Slow answers to information requests"),
@@ -24,6 +25,37 @@ FLAG_LABELS = {
     "culture_inconsistent": _("Culture does not pull through"),
     "evaluators_disagree": _("Evaluators disagree"),
     "signature_overdue": _("Past 9 months without signature"),
+}
+
+# Red flags in plain words: what a reader who never saw the scoring rules needs.
+FLAG_SENTENCES = {
+    "gate_failed": _(
+        "Fails a knock-out criterion, so it is disqualified whatever its overall score."
+    ),
+    "slow_responses": _(
+        "Answers our information requests more slowly than the target we set."
+    ),
+    "excess_amendment_rounds": _(
+        "An agreement has gone past two amendment rounds: too many people weigh in "
+        "on their side."
+    ),
+    "bulk_site_not_visited": _(
+        "Nobody on the team has visited the site proposed for bulk manufacturing."
+    ),
+    "no_operations_interview": _(
+        "We have not interviewed the people who would run the work (operations, "
+        "quality, project team)."
+    ),
+    "culture_inconsistent": _(
+        "The culture they describe does not pull through: the teams and sites we "
+        "met tell different stories."
+    ),
+    "evaluators_disagree": _(
+        "Our evaluators disagree by two points or more on at least one criterion."
+    ),
+    "signature_overdue": _(
+        "More than nine months since first engagement and the MSA is not signed."
+    ),
 }
 
 # Where the evidence behind each flag lives: (url name, anchor).
@@ -84,9 +116,7 @@ def state_for(evaluation: Evaluation) -> AlignmentState | None:
     )
 
 
-def dashboard(
-    evaluation: Evaluation, *, visible: set[int] | None, rows: bool = True
-) -> Dashboard:
+def dashboard(evaluation: Evaluation, *, visible: set[int] | None) -> Dashboard:
     """The current results of an evaluation (3 queries whatever the size).
 
     ``visible``: the candidates whose results the viewer may see (blind scoring);
@@ -95,7 +125,7 @@ def dashboard(
     state = state_for(evaluation)
     run = state.current_run if state else None
     result_rows = []
-    if run is not None and rows:
+    if run is not None:
         result_rows = list(
             AlignmentResult.objects.filter(run=run).select_related(
                 "candidate__cdmo", "candidate__bulk_site"
@@ -107,9 +137,7 @@ def dashboard(
         state=state,
         run=run,
         rows=result_rows,
-        categories=list(EvaluationCategory.objects.filter(evaluation=evaluation))
-        if rows
-        else [],
+        categories=list(EvaluationCategory.objects.filter(evaluation=evaluation)),
         hidden=set()
         if visible is None
         else {r.candidate_id for r in result_rows if r.candidate_id not in visible},

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,7 +57,8 @@ def dashboard(request, key):
 def dashboard_status(request, key):
     """htmx: the results' freshness; asks the page to reload once a newer run is in."""
     evaluation = get_evaluation_for(request.user, key)
-    data = read.dashboard(evaluation, visible=None, rows=False)
+    state = read.state_for(evaluation)
+    data = read.Dashboard(state=state, run=state.current_run if state else None)
     shown = request.GET.get("run", "")
     current = str(data.run.pk) if data.run else ""
     response = render(
@@ -115,24 +118,38 @@ def _weights_from(request_data, categories) -> dict[str, int]:
     return weights
 
 
-def _what_if_rows(evaluation, weights):
-    """Ranking under ``weights`` next to the current ranking; nothing is stored."""
+def _what_if(evaluation, categories, weights) -> dict:
+    """The sliders and the ranking under ``weights`` next to the current ranking;
+    nothing is stored. The inputs are read once and scored twice."""
+    total = sum(weights.values()) or 1
+    context = {
+        "sliders": [
+            (c, weights[c.key], round(100 * weights[c.key] / total, 1))
+            for c in categories
+        ],
+        "rows": [],
+    }
     current, _candidates = alignment_inputs(evaluation, draws=0)
-    trial, _candidates = alignment_inputs(evaluation, category_weights=weights, draws=0)
+    trial = replace(
+        current,
+        categories=[
+            replace(c, weight=float(weights[c.key])) for c in current.categories
+        ],
+    )
     try:
         before = {c.key: c.rank for c in compute(current).candidates}
         after = compute(trial)
     except InvalidEvaluation:
-        return []
-    return [
+        return context
+    context["rows"] = [
         {
             "result": c,
-            "before": before.get(c.key),
             "moved": before.get(c.key, c.rank) - c.rank,
             "down": c.rank - before.get(c.key, c.rank),
         }
         for c in after.candidates
     ]
+    return context
 
 
 def what_if(request, key):
@@ -157,19 +174,14 @@ def what_if(request, key):
             else:
                 messages.success(request, _("New category weights saved."))
                 return redirect("dashboard", key=evaluation.key)
-    total = sum(weights.values()) or 1
     return render(
         request,
         "scorecards/what_if.html",
         {
             "evaluation": evaluation,
-            "sliders": [
-                (c, weights[c.key], round(100 * weights[c.key] / total, 1))
-                for c in categories
-            ],
-            "rows": _what_if_rows(evaluation, weights),
             "form": form,
             "can_save": can_save,
+            **_what_if(evaluation, categories, weights),
         },
         status=400 if form.errors else 200,
     )
@@ -180,17 +192,8 @@ def what_if_ranking(request, key):
     evaluation = get_evaluation_for(request.user, key, Can.WHAT_IF)
     categories = list(EvaluationCategory.objects.filter(evaluation=evaluation))
     weights = _weights_from(request.GET, categories)
-    total = sum(weights.values()) or 1
-    response = render(
+    return render(
         request,
         "scorecards/_what_if_ranking.html",
-        {
-            "evaluation": evaluation,
-            "rows": _what_if_rows(evaluation, weights),
-            "sliders": [
-                (c, weights[c.key], round(100 * weights[c.key] / total, 1))
-                for c in categories
-            ],
-        },
+        {"evaluation": evaluation, **_what_if(evaluation, categories, weights)},
     )
-    return response

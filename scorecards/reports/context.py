@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from statistics import pstdev
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 import cdmo_eval
 from negotiations.selectors import as_of_for, negotiation_overview
 from partners.models import Candidate, Evaluation
 from partners.selectors import candidate_evidence
 
+from ..alignment.read import FLAG_LABELS, FLAG_SENTENCES
 from ..charts import category_chart_svg, score_bar_svg
 from ..models import AlignmentResult, AlignmentRun, AlignmentState, Kind, Source
 from ..scoring import CULTURE_CATEGORY, FLAG_CODES, ROBUST_P_FIRST
@@ -30,47 +30,6 @@ REPORT_TEMPLATE_VERSION = "1"
 a PDF rendered by the old one."""
 
 USUAL_MONTHS = (6, 9)
-
-# Red flags in plain words: what a reader who never saw the scoring rules needs.
-FLAG_SENTENCES = {
-    "gate_failed": gettext_lazy(
-        "Fails a knock-out criterion, so it is disqualified whatever its overall score."
-    ),
-    "slow_responses": gettext_lazy(
-        "Answers our information requests more slowly than the target we set."
-    ),
-    "excess_amendment_rounds": gettext_lazy(
-        "An agreement has gone past two amendment rounds: too many people weigh in "
-        "on their side."
-    ),
-    "bulk_site_not_visited": gettext_lazy(
-        "Nobody on the team has visited the site proposed for bulk manufacturing."
-    ),
-    "no_operations_interview": gettext_lazy(
-        "We have not interviewed the people who would run the work (operations, "
-        "quality, project team)."
-    ),
-    "culture_inconsistent": gettext_lazy(
-        "The culture they describe does not pull through: the teams and sites we "
-        "met tell different stories."
-    ),
-    "evaluators_disagree": gettext_lazy(
-        "Our evaluators disagree by two points or more on at least one criterion."
-    ),
-    "signature_overdue": gettext_lazy(
-        "More than nine months since first engagement and the MSA is not signed."
-    ),
-}
-FLAG_LABELS = {
-    "gate_failed": gettext_lazy("Failed gate"),
-    "slow_responses": gettext_lazy("Slow answers"),
-    "excess_amendment_rounds": gettext_lazy("Too many amendment rounds"),
-    "bulk_site_not_visited": gettext_lazy("Bulk site not visited"),
-    "no_operations_interview": gettext_lazy("No operations interview"),
-    "culture_inconsistent": gettext_lazy("Culture inconsistent"),
-    "evaluators_disagree": gettext_lazy("Evaluators disagree"),
-    "signature_overdue": gettext_lazy("Signature overdue"),
-}
 
 
 @dataclass(frozen=True)

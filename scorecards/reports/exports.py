@@ -23,13 +23,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from cdmo_eval.spreadsheets import csv_safe
 from partners.models import Evaluation
 from partners.selectors import evaluation_findings
 
 from ..selectors import evaluation_categories
 from .context import current_alignment
-
-CSV_UNSAFE = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -142,12 +141,6 @@ TABLES: dict[str, tuple[Callable[..., Table], str]] = {
     "criteria": (criteria_table, _("Criterion scores")),
     "findings": (findings_table, _("Findings register")),
 }
-
-
-def csv_safe(value):
-    if isinstance(value, str) and value[:1] in CSV_UNSAFE:
-        return "'" + value
-    return "" if value is None else value
 
 
 def to_csv(table: Table) -> bytes:

@@ -23,9 +23,9 @@ from weasyprint import HTML
 
 from cdmo_eval.demo import load_demo
 from partners.models import Candidate, Evaluation, Role
+from scorecards.alignment.read import FLAG_LABELS, FLAG_SENTENCES
 from scorecards.models import AlignmentState, ReportJob
 from scorecards.reports import services
-from scorecards.reports.context import FLAG_LABELS, FLAG_SENTENCES
 from scorecards.reports.fetcher import STATIC_BASE_URL, SafeURLFetcher
 from scorecards.reports.pdf import RenderInfo
 from tests.factories import (
