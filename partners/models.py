@@ -3,10 +3,25 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+# Keys a URL already uses in the place a key goes: /evaluations/new/,
+# /evaluations/import/, /cdmos/new/. A record keyed so could be created but never
+# opened. The bundle schema refuses the same keys.
+RESERVED_KEYS = frozenset({"new", "import"})
+
+
+def validate_not_reserved(value: str) -> None:
+    if value in RESERVED_KEYS:
+        raise ValidationError(
+            _("“%(value)s” is used by the site's own links; choose another key."),
+            code="reserved",
+            params={"value": value},
+        )
 
 
 class Role(models.TextChoices):
@@ -23,7 +38,9 @@ class Evaluation(models.Model):
         CLOSED = "closed", _("Scoring closed")
         DECIDED = "decided", _("Decided")
 
-    key = models.SlugField(_("key"), max_length=64, unique=True)
+    key = models.SlugField(
+        _("key"), max_length=64, unique=True, validators=[validate_not_reserved]
+    )
     name = models.CharField(_("name"), max_length=200)
     program = models.CharField(_("program"), max_length=100)
     modality = models.CharField(_("modality"), max_length=100, blank=True)
@@ -119,7 +136,9 @@ DELIVERY_LEVELS = frozenset(
 
 
 class Cdmo(models.Model):
-    key = models.SlugField(_("key"), max_length=64, unique=True)
+    key = models.SlugField(
+        _("key"), max_length=64, unique=True, validators=[validate_not_reserved]
+    )
     name = models.CharField(_("company"), max_length=200)
     headquarters = models.CharField(_("headquarters"), max_length=200, blank=True)
     website = models.URLField(_("website"), blank=True)

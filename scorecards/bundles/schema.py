@@ -33,6 +33,7 @@ from django.core.validators import URLValidator, validate_email
 
 from negotiations.models import Agreement, AmendmentRound, Milestone
 from partners.models import (
+    RESERVED_KEYS,
     Candidate,
     ContactLevel,
     Evaluation,
@@ -45,9 +46,6 @@ from ..models import Kind, Scorecard, Source
 from ..scoring import KNOWN_SIGNALS, Band, validate_bands, validate_curve
 
 FORMAT = "cdmo-eval/1"
-
-# Evaluation keys a URL already uses: /evaluations/new/, /evaluations/import/.
-RESERVED_EVALUATION_KEYS = frozenset({"new", "import"})
 
 RATIONALE_REQUIRED = (1, 2, 5)  # as scorecards.services: the extremes need a reason
 SCORING_ROLES = (Role.LEAD, Role.EVALUATOR)  # Can.SCORE in cdmo_eval.access
@@ -302,6 +300,12 @@ class _Reader:
 # --- the parts of a bundle ------------------------------------------------------------
 
 
+def _not_reserved(r: _Reader, key: str | None, path: str) -> None:
+    # As partners.models.validate_not_reserved: /evaluations/new/, /cdmos/new/ …
+    if key in RESERVED_KEYS:
+        r.error(f"{path}.key", f"{show(key)} is reserved; choose another key")
+
+
 def _evaluation(r: _Reader, doc: dict) -> dict | None:
     path = "$.evaluation"
     if "evaluation" not in doc:
@@ -327,8 +331,7 @@ def _evaluation(r: _Reader, doc: dict) -> dict | None:
     if d is None:
         return None
     key = r.key(d, "key", path)
-    if key in RESERVED_EVALUATION_KEYS:
-        r.error(f"{path}.key", f"{show(key)} is reserved; choose another key")
+    _not_reserved(r, key, path)
     delta = d.get("sensitivity_delta", 0.2)
     if not _is_number(delta) or not 0 <= delta <= 0.9 or not _decimals_ok(delta, 2):
         r.error(
@@ -568,6 +571,7 @@ def _cdmos(r: _Reader, doc: dict) -> list[dict]:
         if d is None:
             continue
         key = r.key(d, "key", path)
+        _not_reserved(r, key, path)
         r.unique(seen, key, f"{path}.key")
         website = r.text(d, "website", path, max_length=200)
         if website:

@@ -434,6 +434,34 @@ def test_duplicate_key_is_refused_next_to_the_field(as_user, member, cdmo):
     assert 'value="Copycat"' in page  # typed values are kept
 
 
+@pytest.mark.parametrize("key", ["new", "New", "import"])
+def test_key_used_by_the_sites_own_links_is_refused_next_to_the_field(
+    as_user, member, key
+):
+    client = as_user(member(Role.EVALUATOR))
+    response = client.post(reverse("cdmo_create"), _cdmo_data(name="Shadow", key=key))
+    assert response.status_code == 400
+    page = _page(response)
+    assert re.search(
+        r'id="id_key".*?is used by the site&#x27;s own links; choose another key',
+        page,
+        re.S,
+    ), "the error sits with the key field"
+    assert 'value="Shadow"' in page
+    assert not Cdmo.objects.exists()
+
+
+def test_reserved_key_on_edit_keeps_the_old_record(as_user, member, cdmo):
+    client = as_user(member(Role.EVALUATOR))
+    response = client.post(
+        reverse("cdmo_edit", args=[cdmo.key]), _cdmo_data(name="Renamed", key="new")
+    )
+    assert response.status_code == 400
+    assert "choose another key" in _page(response)
+    cdmo.refresh_from_db()
+    assert (cdmo.key, cdmo.name) == ("acme-bio", "Acme Biologics")
+
+
 def test_duplicate_key_on_edit_keeps_the_old_record(as_user, member, cdmo):
     other = CdmoFactory(key="other", name="Other Co")
     client = as_user(member(Role.EVALUATOR))

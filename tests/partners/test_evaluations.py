@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from partners.models import Membership, Role
+from partners.models import Evaluation, Membership, Role
 from tests.factories import EvaluationFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -233,6 +233,27 @@ def test_create_evaluation_makes_creator_lead(as_user, evaluation):
     assert (
         Membership.objects.get(user=user, evaluation__key="new-program").role == "lead"
     )
+
+
+@pytest.mark.parametrize("key", ["new", "import"])
+def test_create_evaluation_refuses_a_key_its_own_links_use(as_user, key):
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="add_evaluation"))
+    response = as_user(user).post(
+        reverse("evaluation_create"),
+        {"name": "Shadow", "key": key, "program": "NP-1", "response_target_days": 5},
+    )
+    page = response.content.decode()
+    assert re.search(
+        r'id="id_key".*?is used by the site&#x27;s own links; choose another key',
+        page,
+        re.S,
+    ), "the error sits with the key field"
+    assert 'value="Shadow"' in page
+    assert not Evaluation.objects.filter(key=key).exists()
+    assert not Membership.objects.filter(user=user).exists()
 
 
 def test_create_evaluation_needs_permission(as_user, member):

@@ -706,6 +706,14 @@ ERRORS = [
         _set(("evaluation", "key"), "import"),
         '$.evaluation.key: "import" is reserved; choose another key',
     ),
+    (
+        _set(("evaluation", "key"), "new"),
+        '$.evaluation.key: "new" is reserved; choose another key',
+    ),
+    (
+        _set(("cdmos", 0, "key"), "new"),
+        '$.cdmos[0].key: "new" is reserved; choose another key',
+    ),
 ]
 
 
