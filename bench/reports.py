@@ -10,6 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from scorecards.alignment.jobs import alignment_ensure_fresh
+
 RUNS = 3
 
 
@@ -48,7 +50,7 @@ def main() -> None:
         from scorecards.reports.pdf import render_pdf
 
         evaluation = Evaluation.objects.get(key="abx101-ds")
-        services.ensure_fresh(evaluation)
+        alignment_ensure_fresh(evaluation_id=evaluation.pk)
         lead = get_user_model().objects.get(username="lead")
         helvetica = Candidate.objects.select_related("cdmo", "bulk_site").get(
             evaluation=evaluation, cdmo__key="helvetica"
@@ -92,7 +94,8 @@ def main() -> None:
             f"{label:<28}{html_ms:>10.0f}{pdf_ms:>10.0f}{job_ms:>10.0f}"
             f"{pages:>7}{size / 1024:>7.0f}"
         )
-    print("HTML: context and template; PDF: WeasyPrint in its capped child process;")
+    print("HTML: context, content digest and final template, as the job builds them;")
+    print("PDF: WeasyPrint in its capped child process;")
     print("job: report_render end to end (claim, content digest, PDF, storage).")
 
 

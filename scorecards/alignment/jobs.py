@@ -54,6 +54,16 @@ def alignment_request(*, evaluation_id: int) -> bool:
     return True
 
 
+def alignment_ensure_fresh(*, evaluation_id: int) -> AlignmentState:
+    """Recompute now, in this process, if the results are missing or stale: for
+    readers that must show current numbers (a report, the command line)."""
+    state = AlignmentState.objects.filter(evaluation_id=evaluation_id).first()
+    if state is None or state.is_stale:
+        alignment_recompute(evaluation_id=evaluation_id)
+        state = AlignmentState.objects.get(evaluation_id=evaluation_id)
+    return state
+
+
 def alignment_recompute(
     *, evaluation_id: int, draws: int = 2000
 ) -> AlignmentRun | None:

@@ -116,31 +116,42 @@ def state_for(evaluation: Evaluation) -> AlignmentState | None:
     )
 
 
+def current_results(
+    evaluation: Evaluation,
+) -> tuple[AlignmentState | None, AlignmentRun | None, list[AlignmentResult]]:
+    """The evaluation's state, its current run and that run's rows in rank order
+    (two queries). Each row knows its run, so reading ``row.criteria`` costs none."""
+    state = state_for(evaluation)
+    run = state.current_run if state else None
+    if run is None:
+        return state, None, []
+    rows = list(
+        run.rows.select_related("candidate__cdmo", "candidate__bulk_site").order_by(
+            "rank"
+        )
+    )
+    for row in rows:
+        row.run = run
+    return state, run, rows
+
+
 def dashboard(evaluation: Evaluation, *, visible: set[int] | None) -> Dashboard:
     """The current results of an evaluation (3 queries whatever the size).
 
     ``visible``: the candidates whose results the viewer may see (blind scoring);
     None means all. Others are listed by name only.
     """
-    state = state_for(evaluation)
-    run = state.current_run if state else None
-    result_rows = []
-    if run is not None:
-        result_rows = list(
-            AlignmentResult.objects.filter(run=run).select_related(
-                "candidate__cdmo", "candidate__bulk_site"
-            )
-        )
-        for row in result_rows:
-            row.badges = flag_badges(row)
+    state, run, rows = current_results(evaluation)
+    for row in rows:
+        row.badges = flag_badges(row)
     return Dashboard(
         state=state,
         run=run,
-        rows=result_rows,
+        rows=rows,
         categories=list(EvaluationCategory.objects.filter(evaluation=evaluation)),
         hidden=set()
         if visible is None
-        else {r.candidate_id for r in result_rows if r.candidate_id not in visible},
+        else {r.candidate_id for r in rows if r.candidate_id not in visible},
     )
 
 

@@ -15,21 +15,20 @@ from statistics import pstdev
 from django.utils.translation import gettext as _
 
 import cdmo_eval
+from negotiations.charts import USUAL_MONTHS
 from negotiations.selectors import as_of_for, negotiation_overview
 from partners.models import Candidate, Evaluation
 from partners.selectors import candidate_evidence
 
-from ..alignment.read import FLAG_LABELS, FLAG_SENTENCES
+from ..alignment.read import FLAG_LABELS, FLAG_SENTENCES, current_results
 from ..charts import category_chart_svg, score_bar_svg
-from ..models import AlignmentResult, AlignmentRun, AlignmentState, Kind, Source
+from ..models import AlignmentResult, AlignmentRun, Kind, Source
 from ..scoring import CULTURE_CATEGORY, FLAG_CODES, ROBUST_P_FIRST
 from ..selectors import DISAGREEMENT, evaluation_categories, ratings_table
 
 REPORT_TEMPLATE_VERSION = "1"
 """Raise when a report template changes what it shows: a new version never reuses
 a PDF rendered by the old one."""
-
-USUAL_MONTHS = (6, 9)
 
 
 @dataclass(frozen=True)
@@ -70,21 +69,8 @@ class Alignment:
 
 def current_alignment(evaluation: Evaluation) -> Alignment:
     """The evaluation's current run and its rows in rank order (two queries)."""
-    state = (
-        AlignmentState.objects.filter(evaluation=evaluation)
-        .select_related("current_run")
-        .first()
-    )
-    run = state.current_run if state else None
-    if run is None:
-        return Alignment(run=None, rows=[])
-    rows = list(
-        run.rows.select_related("candidate__cdmo", "candidate__bulk_site").order_by(
-            "rank"
-        )
-    )
+    _state, run, rows = current_results(evaluation)
     for row in rows:
-        row.run = run  # row.criteria reads the run's criterion keys
         row.flag_texts = flag_texts(row.flags)
     return Alignment(run=run, rows=rows)
 

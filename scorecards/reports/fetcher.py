@@ -41,7 +41,6 @@ __all__ = ["STATIC_BASE_URL", "RefusedURL", "SafeURLFetcher"]
 
 
 DATA_URL_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/svg+xml"})
-DEFAULT_DATA_URL_MAX_BYTES = 2 * 1024 * 1024
 
 # Refused URLs are recorded for tests and logs, not to be replayed: a 2 MB data URL
 # is cut short.
@@ -78,9 +77,7 @@ class SafeURLFetcher(URLFetcher):
         if static_roots is None:
             static_roots = static_search_roots()
         if data_url_max_bytes is None:
-            data_url_max_bytes = getattr(
-                settings, "REPORT_DATA_URL_MAX_BYTES", DEFAULT_DATA_URL_MAX_BYTES
-            )
+            data_url_max_bytes = settings.REPORT_DATA_URL_MAX_BYTES
         self.static_prefixes = static_url_prefixes(static_url)
         self.static_roots = [(prefix, Path(root)) for prefix, root in static_roots]
         self.data_url_max_bytes = data_url_max_bytes

@@ -1,11 +1,14 @@
 """Report jobs: request a PDF, render it in the background, keep it.
 
-The only writers of :class:`~scorecards.models.ReportJob`. A job is keyed by the
-hash of the report's content (everything in it but who asked and when), so asking
-again when nothing changed returns the file already rendered. Rendering claims the
-job with a conditional update, writes the PDF under a temporary name and moves it
-into place only when it is complete, so a worker killed mid-render leaves the job
-re-runnable (its claim goes stale) and no partial file behind a download link.
+The only writers of :class:`~scorecards.models.ReportJob`. A job records the hash
+of the report's content (everything in it but who asked and when); a job whose
+content matches a report already rendered takes that file instead of rendering
+another PDF, so asking again when nothing changed costs a template render in the
+job, never a WeasyPrint run, and never any rendering in the web request.
+Rendering claims the job with a conditional update, writes the PDF under a
+temporary name and moves it into place only when it is complete, so a worker
+killed mid-render leaves the job re-runnable (its claim goes stale) and no partial
+file behind a download link.
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ from django.utils.translation import gettext as _
 
 from partners.models import Candidate, Evaluation
 
-from ..alignment.jobs import alignment_recompute
-from ..models import AlignmentState, ReportJob, report_path
+from ..alignment.jobs import alignment_ensure_fresh
+from ..models import ReportJob, report_path
 from .context import (
     REPORT_TEMPLATE_VERSION,
     comparison_context,
@@ -136,10 +139,10 @@ def report_request(
     """Ask for the due-diligence report of ``candidate`` or, with None, the
     comparison report of ``evaluation``.
 
-    Returns at once with a ready job when an unchanged report exists, with the job
-    already queued or rendering for it, or with a new job queued after commit. A
-    job whose worker died is queued again. Callers check access first
-    (``cdmo_eval.access.reports_allowed``).
+    Returns the job already queued or rendering for it (one whose worker died is
+    queued again), or a new job queued after commit; the job itself finds out
+    whether an identical report exists (`report_render`). Callers check access
+    first (``cdmo_eval.access.reports_allowed``).
     """
     same = ReportJob.objects.filter(
         evaluation=evaluation, kind=_kind(candidate), candidate=candidate
@@ -151,16 +154,6 @@ def report_request(
         if is_stalled(active):
             _enqueue(active)
         return active
-    state = AlignmentState.objects.filter(evaluation=evaluation).first()
-    if state is not None and not state.is_stale:
-        _context, digest = report_content(evaluation=evaluation, candidate=candidate)
-        ready = (
-            same.filter(status=ReportJob.Status.READY, content_digest=digest)
-            .exclude(file="")
-            .first()
-        )
-        if ready is not None:
-            return ready
     job = report_job_create(evaluation=evaluation, candidate=candidate, by=by)
     _enqueue(job)
     return job
@@ -196,13 +189,6 @@ def _mine(job: ReportJob):
 
 def _progress(job: ReportJob, value: int) -> None:
     _mine(job).update(progress=value)
-
-
-def ensure_fresh(evaluation: Evaluation) -> None:
-    """Recompute the alignment now if it is stale, so what is shown is current."""
-    state = AlignmentState.objects.filter(evaluation=evaluation).first()
-    if state is None or state.is_stale:
-        alignment_recompute(evaluation_id=evaluation.pk)
 
 
 def _render_into_storage(html: str, name: str) -> tuple[str, RenderInfo]:
@@ -247,11 +233,14 @@ def report_render(*, job_id: int) -> ReportJob | None:
     ).get(pk=job_id)
     stored = ""
     try:
-        ensure_fresh(job.evaluation)
+        alignment_ensure_fresh(evaluation_id=job.evaluation_id)
         _progress(job, 20)
         context, digest = report_content(
             evaluation=job.evaluation, candidate=job.candidate
         )
+        same = _same_content(job, digest)
+        if same is not None:
+            return _take_file(job, same, context, digest)
         html = report_html(context, job=job)
         _progress(job, 40)
         stored, info = _render_into_storage(html, report_path(job, ""))
@@ -287,6 +276,38 @@ def report_render(*, job_id: int) -> ReportJob | None:
         # Our claim went stale and another worker took the job over: its file
         # will be the one; ours must not linger unreferenced.
         ReportJob._meta.get_field("file").storage.delete(stored)
+    return _reload(job)
+
+
+def _same_content(job: ReportJob, digest: str) -> ReportJob | None:
+    """A report already rendered with exactly this content, if any."""
+    return (
+        ReportJob.objects.filter(
+            evaluation_id=job.evaluation_id,
+            kind=job.kind,
+            candidate_id=job.candidate_id,
+            status=ReportJob.Status.READY,
+            content_digest=digest,
+        )
+        .exclude(file="")
+        .exclude(pk=job.pk)
+        .first()
+    )
+
+
+def _take_file(job: ReportJob, same: ReportJob, context: dict, digest: str):
+    """Nothing changed since ``same`` was rendered: this job gets its file."""
+    _mine(job).update(
+        status=ReportJob.Status.READY,
+        progress=100,
+        file=same.file.name,
+        pages=same.pages,
+        size=same.size,
+        fingerprint=context["fingerprint"],
+        content_digest=digest,
+        template_version=context["template_version"],
+        finished_at=timezone.now(),
+    )
     return _reload(job)
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from cdmo_eval.access import (
     get_evaluation_for,
+    get_report_candidate_for,
     get_report_evaluation_for,
     get_report_job_for,
     reports_allowed,
@@ -38,17 +39,12 @@ def report_request(request, key):
     report. htmx gets the job's status partial, others the job's page."""
     evaluation = get_report_evaluation_for(request.user, key)
     candidate = None
-    if request.POST.get("candidate"):
-        candidate = (
-            Candidate.objects.select_related("cdmo", "bulk_site", "evaluation")
-            .filter(evaluation=evaluation, pk=request.POST["candidate"])
-            .first()
-            if request.POST["candidate"].isdigit()
-            else None
-        )
-        if candidate is None:
+    if pk := request.POST.get("candidate", ""):
+        if not pk.isdigit():
             raise Http404("No such candidate.")
-        candidate.evaluation = evaluation
+        candidate = get_report_candidate_for(request.user, int(pk))
+        if candidate.evaluation_id != evaluation.pk:
+            raise Http404("No such candidate.")
     job = services.report_request(
         evaluation=evaluation, candidate=candidate, by=request.user
     )
@@ -125,8 +121,6 @@ def report_export(request, key, table, fmt):
     evaluation = get_evaluation_for(request.user, key)
     if table not in exports.TABLES or fmt not in CONTENT_TYPES:
         raise Http404
-    if table != "findings":
-        services.ensure_fresh(evaluation)
     build, _label = exports.TABLES[table]
     data = build(evaluation, visible_rating_candidates(request.user, evaluation))
     body = exports.to_csv(data) if fmt == "csv" else exports.to_xlsx(data)

@@ -23,6 +23,7 @@ from weasyprint import HTML
 
 from cdmo_eval.demo import load_demo
 from partners.models import Candidate, Evaluation, Role
+from scorecards.alignment.jobs import alignment_ensure_fresh
 from scorecards.alignment.read import FLAG_LABELS, FLAG_SENTENCES
 from scorecards.models import AlignmentState, ReportJob
 from scorecards.reports import services
@@ -113,8 +114,13 @@ def test_asking_again_when_nothing_changed_returns_the_same_file(
     again = request_report(
         evaluation, candidate, people["procurement"], django_capture_on_commit_callbacks
     )
-    assert again.pk == first.pk
-    assert again.requested_by == people["lead"]  # whose file it is
+    # A job of its own (procurement asked), ready with the same file: the PDF
+    # was rendered once.
+    assert again.pk != first.pk
+    assert again.requested_by == people["procurement"]
+    assert again.status == ReportJob.Status.READY
+    assert again.file.name == first.file.name
+    assert again.content_digest == first.content_digest
     assert len(fake_render) == 1
 
     # A finding changes the report but not the alignment inputs: a new file.
@@ -715,14 +721,16 @@ def xlsx_rows(response) -> list[list]:
 
 
 @pytest.fixture
-def two_scored(candidate, people, declared, fill):
-    """Two candidates; the evaluator submitted a scorecard for the first only."""
+def two_scored(candidate, people, declared, fill, django_capture_on_commit_callbacks):
+    """Two candidates; the evaluator submitted a scorecard for the first only. The
+    recompute the submissions queue runs (exports show the stored results)."""
     other = CandidateFactory(evaluation=candidate.evaluation)
     for user in (people["lead"], people["evaluator"]):
         declared(user)
-    fill(people["lead"], candidate, score=4)
-    fill(people["lead"], other, score=3)
-    fill(people["evaluator"], candidate, score=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        fill(people["lead"], candidate, score=4)
+        fill(people["lead"], other, score=3)
+        fill(people["evaluator"], candidate, score=4)
     return candidate, other
 
 
@@ -849,7 +857,7 @@ def test_report_content_reads_a_fixed_number_of_queries(candidate, kind):
             InterviewFactory(candidate=candidate, interviewees=people)
             VisitFactory(candidate=candidate)
             FindingFactory(candidate=candidate)
-        services.ensure_fresh(evaluation)
+        alignment_ensure_fresh(evaluation_id=evaluation.pk)
         subject = candidate if kind == "due_diligence" else None
         with CaptureQueriesContext(connection) as queries:
             services.report_content(evaluation=evaluation, candidate=subject)

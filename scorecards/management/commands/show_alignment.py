@@ -3,8 +3,8 @@ import json as jsonlib
 from django.core.management.base import BaseCommand, CommandError
 
 from partners.models import Evaluation
-from scorecards.alignment.jobs import alignment_recompute
-from scorecards.models import AlignmentResult, AlignmentState
+from scorecards.alignment.jobs import alignment_ensure_fresh
+from scorecards.models import AlignmentResult
 
 
 class Command(BaseCommand):
@@ -23,10 +23,7 @@ class Command(BaseCommand):
         evaluation = Evaluation.objects.filter(key=key).first()
         if evaluation is None:
             raise CommandError(f"No evaluation with the key {key!r}.")
-        state = AlignmentState.objects.filter(evaluation=evaluation).first()
-        if state is None or state.is_stale:
-            alignment_recompute(evaluation_id=evaluation.pk)
-            state = AlignmentState.objects.get(evaluation=evaluation)
+        state = alignment_ensure_fresh(evaluation_id=evaluation.pk)
         run = state.current_run
         if run is None:
             raise CommandError(
