@@ -104,6 +104,13 @@ class Dashboard:
     def visible_rows(self) -> list:
         return [r for r in self.rows if r.candidate_id not in self.hidden]
 
+    @property
+    def listed_rows(self) -> list:
+        """Visible rows in rank order, then the hidden ones by name: listing hidden
+        candidates in rank order would give the ranking away."""
+        hidden = [r for r in self.rows if r.candidate_id in self.hidden]
+        return self.visible_rows + sorted(hidden, key=lambda r: r.candidate.cdmo.name)
+
     def chart_series(self) -> list:
         return [(r.candidate.cdmo.name, r.categories) for r in self.visible_rows]
 

@@ -483,3 +483,36 @@ def test_what_if_is_for_leads_and_procurement(
         ).status_code
         == 403
     )
+
+
+def test_hidden_candidates_are_listed_by_name_not_by_rank(
+    scoring_evaluation,
+    member,
+    declared,
+    fill,
+    as_user,
+    django_capture_on_commit_callbacks,
+):
+    """An evaluator who has not submitted must not learn the ranking from the order
+    of the hidden rows, nor the sensitivity verdict."""
+    from partners.models import Cdmo
+
+    zulu = CandidateFactory(evaluation=scoring_evaluation, cdmo__name="Zulu Pharma")
+    alpha = CandidateFactory(evaluation=scoring_evaluation, cdmo__name="Alpha Bio")
+    rater = declared(member("evaluator"))
+    with django_capture_on_commit_callbacks(execute=True):
+        fill(rater, zulu, score=5)  # Zulu ranks first
+        fill(rater, alpha, score=2)
+    assert Cdmo.objects.count() == 2
+    newcomer = declared(member("evaluator"))
+    page = as_user(newcomer).get(reverse("dashboard", args=[scoring_evaluation.key]))
+    body = page.content.decode()
+    assert body.index("Alpha Bio") < body.index("Zulu Pharma")
+    assert "Sensitivity" not in body
+    body = (
+        as_user(scoring_evaluation.lead)
+        .get(reverse("dashboard", args=[scoring_evaluation.key]))
+        .content.decode()
+    )
+    assert body.index("Zulu Pharma") < body.index("Alpha Bio")
+    assert "Sensitivity" in body
