@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from partners.models import Candidate, Evaluation
+from partners.selectors import evaluation_candidates
 
 from . import charts
 from .models import (
@@ -241,62 +242,76 @@ def negotiation_overview(candidate: Candidate, *, as_of: dt.date) -> Overview:
 
 
 @dataclass
-class ResponsivenessRow:
+class CandidateRow:
+    """What the Responsiveness page and the candidate page show of one candidate's
+    negotiations; both are built by `candidate_row`, so they agree."""
+
     candidate: Candidate
     signals: dict[str, float]
     trend: float | None
-    requests: int
+    requests: int  # sent by as_of, the same requests the signals read
+    overdue: int
     slow: bool
     signed: bool
+    elapsed: str
 
 
-def responsiveness_rows(evaluation: Evaluation) -> list[ResponsivenessRow]:
+def candidate_row(
+    candidate: Candidate, facts: SignalFacts, *, as_of: dt.date, target: int
+) -> CandidateRow:
+    """One candidate's negotiation numbers as of ``as_of`` against the response
+    ``target`` (days). Records dated after ``as_of`` are not counted, as in the
+    signals themselves."""
+    signals = facts.signals(as_of)
+    current = [r for r in facts.requests if r.sent <= as_of]
+    median = signals.get("median_response_days")
+    return CandidateRow(
+        candidate=candidate,
+        signals=signals,
+        trend=response_trend(current, as_of),
+        requests=len(current),
+        overdue=sum(1 for r in current if is_overdue(r, as_of)),
+        slow=median is not None and median > target,
+        signed=any(
+            m.kind == Milestone.Kind.MSA_SIGNED and m.date <= as_of
+            for m in facts.milestones
+        ),
+        elapsed=charts.elapsed_text(facts.milestones, as_of),
+    )
+
+
+def responsiveness_rows(evaluation: Evaluation) -> list[CandidateRow]:
     """One row per candidate of the evaluation comparing its negotiation signals with
     the response target, in a fixed number of queries."""
     as_of = as_of_for(evaluation)
-    candidates = list(
-        Candidate.objects.filter(evaluation=evaluation)
-        .select_related("cdmo")
-        .order_by("cdmo__name", "pk")
-    )
-    facts = candidate_signal_facts(candidates)
-    rows = []
-    for candidate in candidates:
-        f = facts[candidate.pk]
-        signals = f.signals(as_of)
-        median = signals.get("median_response_days")
-        rows.append(
-            ResponsivenessRow(
-                candidate=candidate,
-                signals=signals,
-                trend=response_trend(f.requests, as_of),
-                requests=sum(1 for r in f.requests if r.sent <= as_of),
-                slow=median is not None and median > evaluation.response_target_days,
-                signed=any(
-                    m.kind == Milestone.Kind.MSA_SIGNED and m.date <= as_of
-                    for m in f.milestones
-                ),
-            )
+    candidates = list(evaluation_candidates(evaluation))
+    facts = candidate_signal_facts(candidates, evaluation_id=evaluation.pk)
+    return [
+        candidate_row(
+            c, facts[c.pk], as_of=as_of, target=evaluation.response_target_days
         )
-    return rows
+        for c in candidates
+    ]
 
 
 def candidate_summary(candidate: Candidate) -> dict:
-    """The few numbers the candidate page shows about negotiations (four queries)."""
-    as_of = as_of_for(candidate.evaluation)
+    """The few numbers the candidate page shows about negotiations (four queries,
+    five with bureaucracy signals)."""
+    evaluation = candidate.evaluation
+    as_of = as_of_for(evaluation)
     facts = candidate_signal_facts([candidate])[candidate.pk]
-    signals = facts.signals(as_of)
-    bureaucracy = bureaucracy_reasons(signals)
+    row = candidate_row(
+        candidate, facts, as_of=as_of, target=evaluation.response_target_days
+    )
+    bureaucracy = bureaucracy_reasons(row.signals)
     return {
         "as_of": as_of,
-        "signals": signals,
-        "requests": len(facts.requests),
-        "overdue": sum(
-            1 for r in facts.requests if r.sent <= as_of and is_overdue(r, as_of)
-        ),
-        "elapsed": charts.elapsed_text(facts.milestones, as_of),
+        "signals": row.signals,
+        "requests": row.requests,
+        "overdue": row.overdue,
+        "elapsed": row.elapsed,
         "bureaucracy": bureaucracy,
         "has_cadence": bool(bureaucracy)
         and SteeringMeeting.objects.filter(candidate=candidate).exists(),
-        "target": candidate.evaluation.response_target_days,
+        "target": evaluation.response_target_days,
     }

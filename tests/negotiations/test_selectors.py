@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from negotiations.selectors import (
     candidate_signal_facts,
+    candidate_summary,
     negotiation_overview,
+    responsiveness_rows,
     signals_for_candidates,
 )
 from negotiations.signals import (
@@ -137,3 +139,25 @@ def test_overview_reads_a_fixed_number_of_queries(
     assert len(overview.requests) == n
     assert overview.agreements[0].round_count == n
     assert overview.agreements[0].too_many_rounds is (n > 2)
+
+
+def test_candidate_summary_and_responsiveness_row_agree(evaluation):
+    evaluation.as_of = AS_OF
+    evaluation.save()
+    candidate = CandidateFactory(evaluation=evaluation)
+    for sent, answered in [
+        (dt.date(2026, 3, 2), dt.date(2026, 3, 4)),
+        (dt.date(2026, 4, 1), None),
+        (dt.date(2026, 7, 15), None),  # sent after as_of
+    ]:
+        InformationRequestFactory(
+            candidate=candidate,
+            sent=sent,
+            due=sent + dt.timedelta(days=4),
+            answered=answered,
+        )
+    summary = candidate_summary(candidate)
+    (row,) = responsiveness_rows(evaluation)
+    assert (summary["requests"], summary["overdue"]) == (2, 1)
+    assert (row.requests, row.overdue) == (2, 1)
+    assert summary["signals"] == row.signals

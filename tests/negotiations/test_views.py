@@ -263,6 +263,30 @@ def test_responsiveness_compares_candidates_with_the_target(
     assert "10.0 <span" in html and "2.0</td>" in html
 
 
+def test_candidate_page_and_responsiveness_count_the_same_requests(
+    as_user, member, evaluation, candidate
+):
+    # as_of is 30 Jun 2026: the July request had not been sent yet.
+    InformationRequestFactory(
+        candidate=candidate, sent="2026-03-02", due="2026-03-06", answered="2026-03-04"
+    )
+    InformationRequestFactory(
+        candidate=candidate, sent="2026-04-01", due="2026-04-05", answered=None
+    )
+    InformationRequestFactory(
+        candidate=candidate, sent="2026-07-15", due="2026-07-20", answered=None
+    )
+    client = as_user(member(Role.OBSERVER))
+    detail = client.get(candidate.get_absolute_url()).content.decode()
+    table = client.get(reverse("responsiveness", args=[evaluation.key]))
+    table = table.content.decode()
+    assert '<div class="stat">1 / 2</div>' in detail
+    link = reverse("candidate_negotiations", args=[candidate.pk])
+    row = table.split(f'href="{link}"')[1].split("</tr>")[0]
+    assert "<td>2</td>" in row  # requests sent by as_of
+    assert "<td>50 %</td>" in row  # one of them overdue
+
+
 def test_lead_sets_the_response_target_and_date(as_user, member, evaluation):
     lead = member(Role.LEAD)
     url = reverse("evaluation_edit", args=[evaluation.key])
