@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .models import Milestone
-from .signals import DAYS_PER_MONTH, MilestoneFacts, months_to_signature
+from .signals import DAYS_PER_MONTH, MilestoneFacts, is_signed, months_to_signature
 
 WIDTH, HEIGHT = 880, 230
 # The right margin leaves room for the axis unit after the last tick label.
@@ -76,7 +76,7 @@ def elapsed_text(milestones: Iterable[MilestoneFacts], as_of: dt.date) -> str:
     months = months_to_signature(milestones, as_of)
     if months is None:
         return ""
-    if any(m.kind == Milestone.Kind.MSA_SIGNED and m.date <= as_of for m in milestones):
+    if is_signed(milestones, as_of):
         return _("MSA signed %(months).1f months after first engagement") % {
             "months": months
         }
@@ -140,10 +140,11 @@ def timeline_svg(
                 )
             )
         months = months_to_signature(milestones, as_of) or 0.0
-        signed = any(
-            m.kind == Milestone.Kind.MSA_SIGNED and m.date <= as_of for m in milestones
+        colour = (
+            SIGNED
+            if is_signed(milestones, as_of)
+            else (LATE if months > USUAL_MONTHS[1] else BRAND)
         )
-        colour = SIGNED if signed else (LATE if months > USUAL_MONTHS[1] else BRAND)
         parts.append(
             _line(
                 x(start),

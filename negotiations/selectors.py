@@ -31,6 +31,7 @@ from .signals import (
     compute_signals,
     decision_days,
     is_overdue,
+    is_signed,
     response_days,
     response_trend,
 )
@@ -254,6 +255,8 @@ class CandidateRow:
     slow: bool
     signed: bool
     elapsed: str
+    too_many_rounds: bool  # some agreement past MAX_HEALTHY_ROUNDS
+    late: bool  # unsigned past the usual months to signature (charts.USUAL_MONTHS)
 
 
 def candidate_row(
@@ -265,6 +268,7 @@ def candidate_row(
     signals = facts.signals(as_of)
     current = [r for r in facts.requests if r.sent <= as_of]
     median = signals.get("median_response_days")
+    signed = is_signed(facts.milestones, as_of)
     return CandidateRow(
         candidate=candidate,
         signals=signals,
@@ -272,11 +276,11 @@ def candidate_row(
         requests=len(current),
         overdue=sum(1 for r in current if is_overdue(r, as_of)),
         slow=median is not None and median > target,
-        signed=any(
-            m.kind == Milestone.Kind.MSA_SIGNED and m.date <= as_of
-            for m in facts.milestones
-        ),
+        signed=signed,
         elapsed=charts.elapsed_text(facts.milestones, as_of),
+        too_many_rounds=signals.get("max_amendment_rounds", 0) > MAX_HEALTHY_ROUNDS,
+        late=not signed
+        and signals.get("months_to_signature", 0) > charts.USUAL_MONTHS[1],
     )
 
 

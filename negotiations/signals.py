@@ -35,6 +35,7 @@ __all__ = [
     "compute_signals",
     "decision_days",
     "is_overdue",
+    "is_signed",
     "max_amendment_rounds",
     "median_decision_days",
     "median_response_days",
@@ -229,6 +230,12 @@ def months_to_signature(
     signed = [m.date for m in current if m.kind == MSA_SIGNED]
     end = min(signed) if signed else as_of
     return (end - min(engaged)).days / DAYS_PER_MONTH
+
+
+def is_signed(milestones: Iterable[MilestoneFacts], as_of: dt.date) -> bool:
+    """Whether the MSA had been signed by ``as_of``; a signature dated later had not
+    happened yet."""
+    return any(m.kind == MSA_SIGNED and m.date <= as_of for m in milestones)
 
 
 def compute_signals(

@@ -21,6 +21,7 @@ from negotiations.signals import (
     compute_signals,
     decision_days,
     is_overdue,
+    is_signed,
     max_amendment_rounds,
     median_decision_days,
     median_response_days,
@@ -416,6 +417,20 @@ def test_months_to_signature(
 
 
 # --- compute_signals -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("milestones", "expected"),
+    [
+        ([], False),
+        ([MilestoneFacts("first_engagement", d(1, 5))], False),
+        ([MilestoneFacts("msa_signed", d(6, 30))], True),  # on as_of itself
+        ([MilestoneFacts("msa_signed", d(7, 1))], False),  # signed later
+        ([MilestoneFacts("msa_draft", d(3, 1))], False),
+    ],
+)
+def test_is_signed(milestones: list[MilestoneFacts], expected: bool) -> None:
+    assert is_signed(milestones, AS_OF) is expected
 
 
 def test_compute_signals_without_records_is_empty() -> None:

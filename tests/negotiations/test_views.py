@@ -287,6 +287,37 @@ def test_candidate_page_and_responsiveness_count_the_same_requests(
     assert "<td>50 %</td>" in row  # one of them overdue
 
 
+def test_responsiveness_flags_rounds_and_late_signature_per_row(
+    as_user, member, evaluation, candidate
+):
+    # as_of is 30 Jun 2026.
+    two = CandidateFactory(evaluation=evaluation)
+    signed = CandidateFactory(evaluation=evaluation)
+    agreement = AgreementFactory(candidate=candidate)
+    for number in (1, 2, 3):
+        AmendmentRoundFactory(agreement=agreement, number=number)
+    MilestoneFactory(candidate=candidate, date=dt.date(2025, 9, 1))  # ~10 months
+    agreement = AgreementFactory(candidate=two)
+    for number in (1, 2):
+        AmendmentRoundFactory(agreement=agreement, number=number)
+    MilestoneFactory(candidate=two, date=dt.date(2026, 1, 5))  # under 6 months
+    MilestoneFactory(candidate=signed, date=dt.date(2025, 6, 1))
+    MilestoneFactory(candidate=signed, kind="msa_signed", date=dt.date(2026, 5, 1))
+    html = (
+        as_user(member(Role.OBSERVER))
+        .get(reverse("responsiveness", args=[evaluation.key]))
+        .content.decode()
+    )
+
+    def row(c):
+        link = reverse("candidate_negotiations", args=[c.pk])
+        return html.split(f'href="{link}"')[1].split("</tr>")[0]
+
+    assert "past two" in row(candidate) and "past 9 months" in row(candidate)
+    assert "past two" not in row(two) and "past 9 months" not in row(two)
+    assert "signed" in row(signed) and "past 9 months" not in row(signed)
+
+
 def test_lead_sets_the_response_target_and_date(as_user, member, evaluation):
     lead = member(Role.LEAD)
     url = reverse("evaluation_edit", args=[evaluation.key])
