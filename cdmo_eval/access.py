@@ -12,11 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from negotiations.models import (
-    Agreement,
     AmendmentRound,
     Escalation,
     InformationRequest,
-    Milestone,
     SteeringMeeting,
 )
 from partners.models import (
@@ -102,29 +100,31 @@ def get_candidate_for(user, pk: int, need: Can = Can.READ) -> Candidate:
     return candidate
 
 
-def _evidence_for(user, model, pk: int, need: Can):
+def _candidate_record_for(user, model, pk: int, need: Can, path: str = "candidate"):
+    """A record that belongs to a candidate through ``path`` (evidence, negotiation
+    records), if ``user`` may ``need`` in the candidate's evaluation."""
     obj = (
-        model.objects.select_related("candidate__evaluation", "candidate__cdmo")
+        model.objects.select_related(f"{path}__evaluation", f"{path}__cdmo")
         .filter(pk=pk)
         .first()
     )
     if obj is None:
         raise Http404("Not found.")
-    evaluation = obj.candidate.evaluation
+    evaluation = attrgetter(path.replace("__", "."))(obj).evaluation
     evaluation.membership = _check(membership_for(user, evaluation.pk), need)
     return obj
 
 
 def get_interview_for(user, pk: int, need: Can = Can.READ) -> CultureInterview:
-    return _evidence_for(user, CultureInterview, pk, need)
+    return _candidate_record_for(user, CultureInterview, pk, need)
 
 
 def get_visit_for(user, pk: int, need: Can = Can.READ) -> SiteVisit:
-    return _evidence_for(user, SiteVisit, pk, need)
+    return _candidate_record_for(user, SiteVisit, pk, need)
 
 
 def get_finding_for(user, pk: int, need: Can = Can.READ) -> Finding:
-    return _evidence_for(user, Finding, pk, need)
+    return _candidate_record_for(user, Finding, pk, need)
 
 
 def get_attachment_for(user, pk: int, need: Can = Can.READ) -> Attachment:
@@ -313,24 +313,11 @@ def get_candidate_for_owned(user, pk: int) -> Candidate:
     return candidate
 
 
-def _negotiation_record_for(user, model, pk: int, need: Can, path: str = "candidate"):
-    obj = (
-        model.objects.select_related(f"{path}__evaluation", f"{path}__cdmo")
-        .filter(pk=pk)
-        .first()
-    )
-    if obj is None:
-        raise Http404("Not found.")
-    evaluation = attrgetter(path.replace("__", "."))(obj).evaluation
-    evaluation.membership = _check(membership_for(user, evaluation.pk), need)
-    return obj
-
-
 def _owned_record_for(user, model, pk: int, need: Can):
     # Owned records: editing is decided by can_edit_owned, not by the role alone.
     if need != Can.EDIT_NEGOTIATIONS:
-        return _negotiation_record_for(user, model, pk, need)
-    record = _negotiation_record_for(user, model, pk, Can.READ)
+        return _candidate_record_for(user, model, pk, need)
+    record = _candidate_record_for(user, model, pk, Can.READ)
     if not can_edit_owned(user, record.candidate.evaluation.membership, record):
         raise PermissionDenied("Only its owner or procurement may change this.")
     return record
@@ -344,19 +331,11 @@ def get_escalation_for(user, pk: int, need: Can = Can.READ) -> Escalation:
     return _owned_record_for(user, Escalation, pk, need)
 
 
-def get_agreement_for(user, pk: int, need: Can = Can.READ) -> Agreement:
-    return _negotiation_record_for(user, Agreement, pk, need)
-
-
 def get_round_for(user, pk: int, need: Can = Can.READ) -> AmendmentRound:
-    return _negotiation_record_for(
+    return _candidate_record_for(
         user, AmendmentRound, pk, need, path="agreement__candidate"
     )
 
 
 def get_meeting_for(user, pk: int, need: Can = Can.READ) -> SteeringMeeting:
-    return _negotiation_record_for(user, SteeringMeeting, pk, need)
-
-
-def get_milestone_for(user, pk: int, need: Can = Can.READ) -> Milestone:
-    return _negotiation_record_for(user, Milestone, pk, need)
+    return _candidate_record_for(user, SteeringMeeting, pk, need)

@@ -107,17 +107,6 @@ def candidate_signal_facts(
     return facts
 
 
-def signals_for_candidates(
-    candidates: Iterable[Candidate | int], *, as_of: dt.date
-) -> dict[int, dict[str, float]]:
-    """The six signals of each candidate as of ``as_of`` (BUNDLE.md, "Signals"),
-    keyed by candidate id; a signal without records is left out. Four queries."""
-    return {
-        pk: facts.signals(as_of)
-        for pk, facts in candidate_signal_facts(candidates).items()
-    }
-
-
 @dataclass
 class Governance:
     """Whether bureaucracy shows, and whether a steering-committee cadence exists."""

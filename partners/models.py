@@ -496,8 +496,3 @@ class Attachment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("attachment_download", kwargs={"pk": self.pk})
-
-    @property
-    def candidate_id(self) -> int:
-        parent = self.interview or self.visit
-        return parent.candidate_id

@@ -49,9 +49,6 @@ def _cdmo_and_rights(user, key: str) -> tuple[Cdmo, bool]:
         return get_cdmo_for(user, key, Can.READ), False
 
 
-# --- reads (would sit in partners/selectors.py, which another team owns) ------------
-
-
 # --- pages --------------------------------------------------------------------------
 
 

@@ -12,7 +12,6 @@ from negotiations.selectors import (
     candidate_summary,
     negotiation_overview,
     responsiveness_rows,
-    signals_for_candidates,
 )
 from negotiations.signals import (
     EscalationFacts,
@@ -54,10 +53,16 @@ def _candidate_with_records(evaluation, seed: int):
     return candidate
 
 
+def _signals(candidates, **kwargs):
+    facts = candidate_signal_facts(candidates, **kwargs)
+    return {pk: f.signals(AS_OF) for pk, f in facts.items()}
+
+
 def test_signals_for_candidates_match_the_pure_functions(evaluation):
     candidates = [_candidate_with_records(evaluation, seed) for seed in range(4)]
     bare = CandidateFactory(evaluation=evaluation)
-    signals = signals_for_candidates([*candidates, bare], as_of=AS_OF)
+    signals = _signals([*candidates, bare])
+    assert _signals([*candidates, bare], evaluation_id=evaluation.pk) == signals
     assert signals[bare.pk] == {}
     for candidate in candidates:
         expected = compute_signals(
@@ -107,7 +112,7 @@ def test_signals_accept_ids_and_hand_computed_values(evaluation):
     )
     MilestoneFactory(candidate=candidate, date=dt.date(2026, 1, 1))
     MilestoneFactory(candidate=candidate, kind="msa_signed", date=dt.date(2026, 7, 1))
-    assert signals_for_candidates([candidate.pk], as_of=AS_OF)[candidate.pk] == {
+    assert _signals([candidate.pk])[candidate.pk] == {
         "median_response_days": 6.5,  # (3 + 10) / 2
         "overdue_request_share": 0.5,
         "months_to_signature": pytest.approx(180 / 30.44),  # signed after as_of
@@ -119,7 +124,7 @@ def test_selectors_read_a_fixed_number_of_queries(evaluation, n):
     candidates = [_candidate_with_records(evaluation, seed) for seed in range(n)]
     with CaptureQueriesContext(connection) as queries:
         facts = candidate_signal_facts(candidates)
-        signals_for_candidates(candidates, as_of=AS_OF)
+        candidate_signal_facts(candidates, evaluation_id=evaluation.pk)
     assert len(queries) == 8  # four record types, twice
     assert len(facts) == n
     assert all(f.requests and f.rounds and f.escalations for f in facts.values())
