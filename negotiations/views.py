@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from cdmo_eval.access import (
     get_round_for,
     role_can,
 )
+from cdmo_eval.downloads import private_file_response
 from cdmo_eval.forms import add_service_error, posted
 
 from . import selectors, services
@@ -185,15 +186,11 @@ def redline_download(request, pk):
     round_ = get_round_for(request.user, pk)
     if not round_.redline:
         raise Http404("No redline.")
-    response = FileResponse(
-        round_.redline.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        round_.redline,
         filename=round_.redline_name,
         content_type=round_.redline_content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- escalations and governance ----------------------------------------------------

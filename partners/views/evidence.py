@@ -2,7 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from cdmo_eval.access import (
     get_visit_for,
     role_can,
 )
+from cdmo_eval.downloads import private_file_response
 from cdmo_eval.forms import add_service_error, posted
 from cdmo_eval.pagination import paginate
 from cdmo_eval.spreadsheets import csv_safe
@@ -162,15 +163,11 @@ def attachment_add(request, kind, pk):
 
 def attachment_download(request, pk):
     attachment = get_attachment_for(request.user, pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        attachment.file,
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- findings -------------------------------------------------------------------------

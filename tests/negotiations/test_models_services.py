@@ -382,6 +382,9 @@ def test_redline_checked_by_content_and_nothing_stored_when_refused(
     )
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment;")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Cache-Control"] == "private, no-store"
+    assert download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content) == PDF
 
 

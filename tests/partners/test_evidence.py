@@ -2,9 +2,11 @@ import csv
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cdmo_eval.downloads import private_file_response
 from partners.models import (
     Attachment,
     Candidate,
@@ -226,10 +228,24 @@ def test_visit_with_attachment_downloads_as_attachment(as_user, member, candidat
     download = client.get(attachment.get_absolute_url())
     assert download.status_code == 200
     assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Cache-Control"] == "private, no-store"
+    assert download["Content-Type"] == "image/png"
     assert download["Content-Disposition"].startswith("attachment;")
+    assert 'filename="photo.png"' in download["Content-Disposition"]
     assert b"".join(download.streaming_content) == PNG
     observer = as_user(member(Role.OBSERVER))
     assert observer.get(attachment.get_absolute_url()).status_code == 200
+
+
+def test_private_file_response_shows_inline_when_asked():
+    # The report PDFs open in a browser tab; attachments and redlines download.
+    response = private_file_response(
+        ContentFile(PNG), filename="photo.png", content_type="image/png", inline=True
+    )
+    assert response["Content-Disposition"].startswith("inline;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content) == PNG
 
 
 def test_finding_from_an_interview_of_another_candidate_is_refused(
