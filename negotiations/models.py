@@ -5,8 +5,6 @@ Each record belongs to a candidate. Date-order rules that concern one record liv
 rules that span records (amendment rounds follow each other) live in the services.
 """
 
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Candidate
+from partners.uploads import RandomPath
 
 
 class Milestone(models.Model):
@@ -157,9 +156,8 @@ class Agreement(models.Model):
         return self.get_kind_display()
 
 
-def redline_path(instance, filename: str) -> str:
-    # A random name: nothing the uploader chose reaches the file system.
-    return f"redlines/{uuid.uuid4().hex}"
+# The name migration 0001 refers to.
+redline_path = RandomPath("redlines")
 
 
 class AmendmentRound(models.Model):

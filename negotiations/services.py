@@ -7,7 +7,6 @@ write tells the scoring side that the evaluation's inputs changed.
 
 import datetime as dt
 import logging
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from partners.events import notify_inputs_changed
 from partners.models import Candidate, Membership
-from partners.uploads import sniff_upload
+from partners.uploads import check_upload, files_removed_on_rollback
 
 from .models import (
     Agreement,
@@ -180,18 +179,6 @@ def overdue_reminders_send(*, today: dt.date) -> int:
 # --- agreements and amendment rounds -----------------------------------------------
 
 
-@contextmanager
-def _redline_removed_on_failure(round_: AmendmentRound | None):
-    """A redline is written to storage when the round is saved, before the commit; if
-    the save or the transaction fails, delete it so nothing is left half-saved."""
-    try:
-        yield
-    except BaseException:
-        if round_ is not None and round_.redline and round_.redline._committed:
-            round_.redline.delete(save=False)
-        raise
-
-
 def _check_sequence(
     round_: AmendmentRound,
     previous: AmendmentRound | None,
@@ -244,11 +231,11 @@ def _check_sequence(
 
 
 def _store_redline(round_: AmendmentRound, upload) -> None:
-    content_type = sniff_upload(upload)
-    round_.redline = upload
-    round_.redline_name = upload.name[:255]
-    round_.redline_content_type = content_type
-    round_.redline_size = upload.size
+    checked = check_upload(upload)
+    round_.redline = checked.file
+    round_.redline_name = checked.name
+    round_.redline_content_type = checked.content_type
+    round_.redline_size = checked.size
 
 
 def round_add(
@@ -260,7 +247,8 @@ def round_add(
     if redline is not None:
         _store_redline(round_, redline)
     round_.clean()
-    with _redline_removed_on_failure(round_), transaction.atomic():
+    with files_removed_on_rollback() as written, transaction.atomic():
+        written.add(round_.redline)
         agreement, _created = Agreement.objects.get_or_create(
             candidate=candidate, kind=kind
         )
@@ -282,8 +270,8 @@ def round_update(*, round_: AmendmentRound, redline=None, by) -> AmendmentRound:
     if redline is not None:
         _store_redline(round_, redline)
     round_.clean()
-    written = round_ if redline is not None else None
-    with _redline_removed_on_failure(written), transaction.atomic():
+    with files_removed_on_rollback() as written, transaction.atomic():
+        written.add(round_.redline)  # only a new one: a stored redline is kept
         Agreement.objects.select_for_update().get(pk=round_.agreement_id)
         siblings = AmendmentRound.objects.filter(agreement_id=round_.agreement_id)
         _check_sequence(

@@ -1,13 +1,13 @@
 """Who is evaluated, by whom, and the evidence gathered about them."""
 
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from .uploads import RandomPath
 
 # Keys a URL already uses in the place a key goes: /evaluations/new/,
 # /evaluations/import/, /cdmos/new/. A record keyed so could be created but never
@@ -450,9 +450,8 @@ class Finding(models.Model):
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
 
-def attachment_path(instance, filename: str) -> str:
-    # A random name: nothing the uploader chose reaches the file system.
-    return f"attachments/{uuid.uuid4().hex}"
+# The name migration 0002 refers to.
+attachment_path = RandomPath("attachments")
 
 
 class Attachment(models.Model):

@@ -1,7 +1,5 @@
 """Writes for evaluations, membership and candidates: one path per change."""
 
-from contextlib import contextmanager
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -28,7 +26,7 @@ from .models import (
     SiteVisit,
     StageChange,
 )
-from .uploads import sniff_upload
+from .uploads import WrittenFiles, check_upload, files_removed_on_rollback
 
 User = get_user_model()
 
@@ -241,29 +239,19 @@ def _check_site(candidate: Candidate, site: Site | None, field: str = "site") ->
         )
 
 
-def _attach(*, upload, by, **parent) -> Attachment:
-    content_type = sniff_upload(upload)
-    return Attachment.objects.create(
-        file=upload,
-        original_name=upload.name[:255],
-        content_type=content_type,
-        size=upload.size,
+def _attach(*, upload, by, written: WrittenFiles, **parent) -> Attachment:
+    checked = check_upload(upload)
+    attachment = Attachment(
+        file=checked.file,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
         uploaded_by=by,
         **parent,
     )
-
-
-@contextmanager
-def _files_removed_on_rollback():
-    """Files are written before the commit; if the transaction fails, delete them so
-    nothing is left half-saved."""
-    written: list[Attachment] = []
-    try:
-        yield written
-    except BaseException:
-        for attachment in written:
-            attachment.file.delete(save=False)
-        raise
+    written.add(attachment.file)
+    attachment.save()
+    return attachment
 
 
 def interview_save(
@@ -273,14 +261,14 @@ def interview_save(
     Interviewees work for the candidate; interviewers are evaluation members."""
     _check_site(interview.candidate, interview.site)
     _check_people(interview.candidate, interviewees, interviewers)
-    with _files_removed_on_rollback() as written, transaction.atomic():
+    with files_removed_on_rollback() as written, transaction.atomic():
         if interview.pk is None:
             interview.created_by = by
         interview.save()
         interview.interviewees.set(interviewees)
         interview.interviewers.set(interviewers)
         for upload in uploads:
-            written.append(_attach(upload=upload, by=by, interview=interview))
+            _attach(upload=upload, by=by, written=written, interview=interview)
     notify_inputs_changed(evaluation_id=interview.candidate.evaluation_id)
     return interview
 
@@ -291,23 +279,22 @@ def visit_save(
     """Create or update a site visit with its attendees and files, all or nothing."""
     _check_site(visit.candidate, visit.site)
     _check_people(visit.candidate, contact_attendees, attendees)
-    with _files_removed_on_rollback() as written, transaction.atomic():
+    with files_removed_on_rollback() as written, transaction.atomic():
         if visit.pk is None:
             visit.created_by = by
         visit.save()
         visit.attendees.set(attendees)
         visit.contact_attendees.set(contact_attendees)
         for upload in uploads:
-            written.append(_attach(upload=upload, by=by, visit=visit))
+            _attach(upload=upload, by=by, written=written, visit=visit)
     notify_inputs_changed(evaluation_id=visit.candidate.evaluation_id)
     return visit
 
 
 def attachment_add(*, parent: CultureInterview | SiteVisit, upload, by) -> Attachment:
     kind = "interview" if isinstance(parent, CultureInterview) else "visit"
-    with _files_removed_on_rollback() as written, transaction.atomic():
-        attachment = _attach(upload=upload, by=by, **{kind: parent})
-        written.append(attachment)
+    with files_removed_on_rollback() as written, transaction.atomic():
+        attachment = _attach(upload=upload, by=by, written=written, **{kind: parent})
     return attachment
 
 

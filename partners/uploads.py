@@ -1,9 +1,18 @@
-"""What may be uploaded: a short list of document types, recognised by content."""
+"""Uploaded files: what may be uploaded (a short list of document types, recognised
+by content), where it is stored (a random name), and how a failed save leaves no
+file behind. Attachments and redlines both go through here."""
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
 # MIME type → what we tell the user. Sniffed from the bytes, never from the name.
@@ -42,3 +51,69 @@ def sniff_upload(upload) -> str:
             code="bad_type",
         )
     return kind.mime
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload and what is stored about it next to the file."""
+
+    file: object
+    name: str  # as the uploader named it, cut to fit the column
+    content_type: str  # sniffed, never taken from the name or the browser
+    size: int
+
+
+def check_upload(upload) -> CheckedUpload:
+    """``upload`` with its sniffed type, name and size, or the ValidationError of
+    `sniff_upload`."""
+    content_type = sniff_upload(upload)
+    return CheckedUpload(upload, upload.name[:255], content_type, upload.size)
+
+
+@deconstructible
+class RandomPath:
+    """``upload_to`` that stores every file as ``<folder>/<random hex>``: nothing the
+    uploader chose reaches the file system."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+
+    def __call__(self, instance, filename: str) -> str:
+        return f"{self.folder}/{uuid.uuid4().hex}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RandomPath) and other.folder == self.folder
+
+    def __hash__(self) -> int:
+        return hash(self.folder)
+
+
+class WrittenFiles:
+    """The new files of one save, to delete if the save fails."""
+
+    def __init__(self) -> None:
+        self._files: list[FieldFile] = []
+
+    def add(self, file: FieldFile) -> None:
+        """Register ``file`` before its record is saved. A file already in storage
+        (an unchanged redline on an edit) is not new and is never deleted."""
+        if file and not file._committed:
+            self._files.append(file)
+
+    def delete(self) -> None:
+        for file in self._files:
+            if file._committed:  # written to storage by the save
+                file.delete(save=False)
+
+
+@contextmanager
+def files_removed_on_rollback() -> Iterator[WrittenFiles]:
+    """Files are written to storage when their record is saved, before the commit;
+    if anything fails up to the end of the block, delete the ones registered with
+    ``add`` so nothing is left half-saved. Open it outside ``transaction.atomic``."""
+    written = WrittenFiles()
+    try:
+        yield written
+    except BaseException:
+        written.delete()
+        raise

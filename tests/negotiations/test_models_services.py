@@ -405,6 +405,38 @@ def test_redline_written_then_refused_by_the_service_is_deleted(
     assert not files.exists() or not [p for p in files.rglob("*") if p.is_file()]
 
 
+def test_failed_redline_replacement_deletes_the_new_file_and_keeps_the_old(
+    candidate, member, _private_files_in_tmp, monkeypatch
+):
+    user = member(Role.PROCUREMENT)
+    round_ = services.round_add(
+        candidate=candidate,
+        kind="msa",
+        round_=AmendmentRound(sent=dt.date(2026, 2, 1)),
+        redline=SimpleUploadedFile("v1.pdf", PDF),
+        by=user,
+    )
+    old = round_.redline.name
+
+    def fail(**kwargs):
+        raise RuntimeError("after the new redline was written")
+
+    monkeypatch.setattr(services, "notify_inputs_changed", fail)
+    round_ = AmendmentRound.objects.get(pk=round_.pk)
+    with pytest.raises(RuntimeError):
+        services.round_update(
+            round_=round_, redline=SimpleUploadedFile("v2.pdf", PDF), by=user
+        )
+    files = [p for p in _private_files_in_tmp.rglob("*") if p.is_file()]
+    assert [p.name for p in files] == [old.split("/")[-1]]
+    # An edit without a new redline that fails keeps the stored one too.
+    round_ = AmendmentRound.objects.get(pk=round_.pk)
+    assert round_.redline.name == old
+    with pytest.raises(RuntimeError):
+        services.round_update(round_=round_, by=user)
+    assert [p for p in _private_files_in_tmp.rglob("*") if p.is_file()] == files
+
+
 # --- results are marked stale after every write ---------------------------------------
 
 
