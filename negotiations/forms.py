@@ -25,7 +25,8 @@ def _helper(*layout) -> FormHelper:
 
 
 class MilestonesForm(forms.Form):
-    """One date per milestone kind; an empty date means it has not happened."""
+    """One date per milestone kind; an empty date means it has not happened. The
+    rules between dates are milestones_save's; the view shows its refusal per field."""
 
     def __init__(self, *args, milestones=(), **kwargs):
         initial = {m.kind: m.date for m in milestones}
@@ -39,27 +40,6 @@ class MilestonesForm(forms.Form):
         self.helper = _helper(
             *(Row(*(Column(n, css_class="col-md-3") for n in row)) for row in rows)
         )
-
-    def clean(self):
-        data = super().clean()
-        first = data.get(Milestone.Kind.FIRST_ENGAGEMENT)
-        for kind, date in list(data.items()):
-            if first and date and date < first:
-                self.add_error(
-                    kind,
-                    _("Before the first engagement (%(d)s).") % {"d": first},
-                )
-        draft, signed = (
-            data.get(Milestone.Kind.MSA_DRAFT),
-            data.get(Milestone.Kind.MSA_SIGNED),
-        )
-        if draft and signed and signed < draft and "msa_signed" not in self.errors:
-            self.add_error(
-                Milestone.Kind.MSA_SIGNED,
-                _("The MSA cannot be signed before its draft was received (%(d)s).")
-                % {"d": draft},
-            )
-        return data
 
 
 class OwnerField(forms.ModelChoiceField):

@@ -2,6 +2,7 @@
 numbering, redlines, ownership, reminders sent once, results marked stale."""
 
 import datetime as dt
+import re
 from unittest import mock
 
 import pytest
@@ -201,6 +202,13 @@ def test_milestones_before_first_engagement_are_refused(as_user, member, candida
     html = response.content.decode()
     assert "Before the first engagement (2025-11-03)." in html
     assert "The MSA cannot be signed before its draft was received" in html
+    # The service's refusal sits next to the field it concerns.
+    assert re.search(
+        r'id="id_cda_signed_error"[^>]*>\s*<span[^>]*><strong>Before the first', html
+    )
+    assert re.search(
+        r'id="id_msa_signed_error"[^>]*>\s*<span[^>]*><strong>The MSA cannot', html
+    )
     assert not Milestone.objects.exists()
     response = client.post(
         url, {"first_engagement": "2025-11-03", "cda_signed": "2025-11-20"}
