@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.events import notify_inputs_changed
-from partners.models import Candidate, Membership
+from partners.models import Candidate
+from partners.services import owner_errors
 from partners.uploads import check_upload, files_removed_on_rollback
 
 from .models import (
@@ -34,14 +35,8 @@ logger = logging.getLogger(__name__)
 
 
 def _check_owner(candidate: Candidate, owner_id: int | None) -> None:
-    if owner_id and not (
-        Membership.objects.filter(
-            evaluation_id=candidate.evaluation_id, user_id=owner_id
-        ).exists()
-    ):
-        raise ValidationError(
-            {"owner": _("The owner must be a member of this evaluation.")}
-        )
+    if errors := owner_errors(candidate, owner_id):
+        raise ValidationError(errors)
 
 
 # --- milestones --------------------------------------------------------------------

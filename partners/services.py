@@ -298,6 +298,20 @@ def attachment_add(*, parent: CultureInterview | SiteVisit, upload, by) -> Attac
     return attachment
 
 
+def owner_errors(candidate: Candidate, owner_id: int | None) -> dict[str, str]:
+    """The owner of a record about ``candidate`` (a finding, a request, an
+    escalation) is a member of its evaluation: ``{"owner": message}`` when not,
+    for the service to raise with its other errors."""
+    if (
+        owner_id is None
+        or Membership.objects.filter(
+            evaluation_id=candidate.evaluation_id, user_id=owner_id
+        ).exists()
+    ):
+        return {}
+    return {"owner": _("The owner must be a member of this evaluation.")}
+
+
 def finding_save(*, finding: Finding, by) -> Finding:
     """Create or update a finding. Its source record, when named, belongs to the same
     candidate; the owner is a member of the evaluation."""
@@ -311,13 +325,7 @@ def finding_save(*, finding: Finding, by) -> Finding:
         errors["interview"] = _("Choose the interview this came from.")
     if finding.source == Finding.Source.SITE_VISIT and not finding.visit:
         errors["visit"] = _("Choose the visit this came from.")
-    if (
-        finding.owner_id
-        and not Membership.objects.filter(
-            evaluation_id=candidate.evaluation_id, user_id=finding.owner_id
-        ).exists()
-    ):
-        errors["owner"] = _("The owner must be a member of this evaluation.")
+    errors.update(owner_errors(candidate, finding.owner_id))
     if errors:
         raise ValidationError(errors)
     # Keep only the link that matches the source.

@@ -321,7 +321,26 @@ def test_owner_must_be_a_member(candidate, member):
             ),
             by=member(Role.PROCUREMENT),
         )
-    assert "The owner must be a member of this evaluation." in str(exc.value)
+    assert exc.value.message_dict == {
+        "owner": ["The owner must be a member of this evaluation."]
+    }
+
+
+def test_escalation_owner_must_be_a_member(candidate, member):
+    with pytest.raises(ValidationError) as exc:
+        services.escalation_save(
+            escalation=Escalation(
+                candidate=candidate,
+                question="Liability cap",
+                raised=dt.date(2026, 3, 2),
+                owner=UserFactory(),
+            ),
+            by=member(Role.PROCUREMENT),
+        )
+    assert exc.value.message_dict == {
+        "owner": ["The owner must be a member of this evaluation."]
+    }
+    assert not Escalation.objects.exists()
 
 
 def test_rounds_are_numbered_per_agreement(candidate, member):

@@ -2,11 +2,13 @@ import csv
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cdmo_eval.downloads import private_file_response
+from partners import services
 from partners.models import (
     Attachment,
     Candidate,
@@ -22,6 +24,7 @@ from tests.factories import (
     FindingFactory,
     InterviewFactory,
     SiteFactory,
+    UserFactory,
     VisitFactory,
 )
 
@@ -264,6 +267,25 @@ def test_finding_from_an_interview_of_another_candidate_is_refused(
     )
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
+    assert not Finding.objects.exists()
+
+
+def test_finding_owner_outside_the_evaluation_is_refused_with_other_errors(
+    member, candidate
+):
+    finding = Finding(
+        candidate=candidate,
+        kind="weakness",
+        text="Slow CAPA closure",
+        source="interview",
+        owner=UserFactory(),
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.finding_save(finding=finding, by=member(Role.EVALUATOR))
+    assert exc.value.message_dict == {
+        "interview": ["Choose the interview this came from."],
+        "owner": ["The owner must be a member of this evaluation."],
+    }
     assert not Finding.objects.exists()
 
 
