@@ -155,6 +155,19 @@ def directory_role(user, need: Can = Can.READ) -> None:
         raise PermissionDenied("Your roles do not allow editing the directory.")
 
 
+def may_import_bundles(user, roles=None) -> bool:
+    """Staff, and anyone who leads at least one evaluation, may import a bundle
+    (it creates an evaluation, so no existing one decides). ``roles``: the user's
+    roles across their evaluations when the caller already has them."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff:
+        return True
+    if roles is None:
+        return Membership.objects.filter(user=user, role=Role.LEAD).exists()
+    return Role.LEAD in roles
+
+
 def get_cdmo_for(user, key: str, need: Can = Can.READ) -> Cdmo:
     directory_role(user, need)
     cdmo = Cdmo.objects.filter(key=key).first()

@@ -31,6 +31,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
+from cdmo_eval.access import Can, role_can
 from negotiations.models import Agreement, AmendmentRound, Milestone
 from partners.models import (
     RESERVED_KEYS,
@@ -44,11 +45,10 @@ from partners.models import (
 
 from ..models import Kind, Scorecard, Source
 from ..scoring import KNOWN_SIGNALS, Band, validate_bands, validate_curve
+from ..services import RATIONALE_REQUIRED
 
 FORMAT = "cdmo-eval/1"
 
-RATIONALE_REQUIRED = (1, 2, 5)  # as scorecards.services: the extremes need a reason
-SCORING_ROLES = (Role.LEAD, Role.EVALUATOR)  # Can.SCORE in cdmo_eval.access
 ANSWERS = ("meaning", "how_built", "customer_impact", "vision")
 LISTS = (
     "users",
@@ -807,7 +807,7 @@ def _scorecards(r: _Reader, doc: dict, ctx: _Context) -> list[dict]:
             continue
         candidate = r.ref(d, "candidate", path, ctx.candidates, "candidate")
         evaluator = _member(r, d, "evaluator", path, ctx)
-        if evaluator and ctx.roles[evaluator] not in SCORING_ROLES:
+        if evaluator and not role_can(ctx.roles[evaluator], Can.SCORE):
             r.error(
                 f"{path}.evaluator",
                 f"{evaluator} is {ctx.roles[evaluator]}; only leads and evaluators "

@@ -4,10 +4,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from cdmo_eval.access import Can, get_evaluation_for
+from cdmo_eval.access import Can, get_evaluation_for, may_import_bundles
 from cdmo_eval.forms import posted
 
-from .access import may_import_bundles
 from .exporter import dumps, export_bundle
 from .forms import BundleUploadForm
 from .importer import import_bundle

@@ -1,7 +1,7 @@
 """Report pages: request a PDF, follow its job, open it; spreadsheet exports."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +14,7 @@ from cdmo_eval.access import (
     reports_allowed,
     visible_rating_candidates,
 )
+from cdmo_eval.downloads import private_file_response
 from cdmo_eval.pagination import paginate
 from partners.models import Candidate
 
@@ -78,15 +79,12 @@ def report_download(request, pk):
     job = get_report_job_for(request.user, pk)
     if not job.is_ready:
         raise Http404("The report is not ready.")
-    response = FileResponse(
-        job.file.open("rb"),
-        as_attachment=False,
+    return private_file_response(
+        job.file,
         filename=job.download_name,
         content_type="application/pdf",
+        inline=True,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def report_list(request, key):
