@@ -41,7 +41,12 @@ def evaluation_create(request):
         )
         messages.success(request, _("Evaluation created. You are its lead."))
         return redirect(evaluation)
-    return render(request, "partners/evaluation_form.html", {"form": form})
+    return render(
+        request,
+        "partners/evaluation_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def evaluation_edit(request, key):

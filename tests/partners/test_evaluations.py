@@ -245,6 +245,7 @@ def test_create_evaluation_refuses_a_key_its_own_links_use(as_user, key):
         reverse("evaluation_create"),
         {"name": "Shadow", "key": key, "program": "NP-1", "response_target_days": 5},
     )
+    assert response.status_code == 400
     page = response.content.decode()
     assert re.search(
         r'id="id_key".*?is used by the site&#x27;s own links; choose another key',
