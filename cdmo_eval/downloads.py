@@ -3,7 +3,7 @@
 Every private download (attachments, redlines, report PDFs) goes out the same way:
 the browser is told the type we sniffed at upload, may not guess another one
 (``nosniff``), and neither it nor a shared cache keeps a copy (``private,
-no-store``). Callers check access first, through `cdmo_eval.access`.
+no-store``). Callers check access first, through their app's ``access`` module.
 """
 
 from django.http import FileResponse

@@ -5,22 +5,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cdmo_eval.access import (
-    Can,
-    can_edit_owned,
-    get_candidate_for,
-    get_candidate_for_owned,
+from cdmo_eval.downloads import private_file_response
+from cdmo_eval.forms import add_service_error, posted
+from partners.access import Can, get_candidate_for, get_evaluation_for, role_can
+
+from . import selectors, services
+from .access import (
+    get_candidate_for_logging,
     get_escalation_for,
-    get_evaluation_for,
     get_meeting_for,
     get_request_for,
     get_round_for,
-    role_can,
+    may_edit_owned,
 )
-from cdmo_eval.downloads import private_file_response
-from cdmo_eval.forms import add_service_error, posted
-
-from . import selectors, services
 from .forms import (
     EscalationForm,
     MeetingForm,
@@ -45,7 +42,7 @@ def candidate_negotiations(request, pk):
         candidate, as_of=selectors.as_of_for(evaluation)
     )
     for record in [*overview.requests, *overview.escalations]:
-        record.can_edit = can_edit_owned(request.user, membership, record)
+        record.can_edit = may_edit_owned(request.user, membership, record)
     return render(
         request,
         "negotiations/candidate_negotiations.html",
@@ -54,7 +51,7 @@ def candidate_negotiations(request, pk):
             "candidate": candidate,
             "o": overview,
             "can_edit": role_can(membership.role, Can.EDIT_NEGOTIATIONS),
-            "can_log": can_edit_owned(request.user, membership),
+            "can_log": may_edit_owned(request.user, membership),
         },
     )
 
@@ -126,7 +123,7 @@ def _request_form(request, candidate, info_request):
 
 
 def request_create(request, pk):
-    candidate = get_candidate_for_owned(request.user, pk)
+    candidate = get_candidate_for_logging(request.user, pk)
     return _request_form(request, candidate, InformationRequest(candidate=candidate))
 
 
@@ -216,7 +213,7 @@ def _escalation_form(request, candidate, escalation):
 
 
 def escalation_create(request, pk):
-    candidate = get_candidate_for_owned(request.user, pk)
+    candidate = get_candidate_for_logging(request.user, pk)
     return _escalation_form(request, candidate, Escalation(candidate=candidate))
 
 

@@ -7,6 +7,8 @@ class ScorecardsConfig(AppConfig):
     def ready(self) -> None:
         from partners.events import inputs_changed
 
+        from .panels import register_panels
         from .receivers import queue_recompute
 
         inputs_changed.connect(queue_recompute, dispatch_uid="scorecards.recompute")
+        register_panels()

@@ -205,7 +205,7 @@ class RatingsTable:
 def ratings_table(candidate: Candidate) -> RatingsTable:
     """Criteria × evaluators of the candidate's submitted scorecards, with the
     interview and visit ratings and any consensus. Callers check blind scoring
-    (`cdmo_eval.access.ratings_visible`) before calling. 4 queries."""
+    (`scorecards.access.ratings_visible`) before calling. 4 queries."""
     criteria = list(
         EvaluationCriterion.objects.filter(
             evaluation_id=candidate.evaluation_id, kind=Kind.RATED

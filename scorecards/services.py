@@ -6,7 +6,7 @@ Every write that changes what the alignment job reads ends with
 
 from collections.abc import Mapping
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -31,6 +31,11 @@ from .scoring import Band, validate_bands
 
 RATIONALE_REQUIRED = (1, 2, 5)
 """The extremes need a reason (issue #4): 1, 2 and 5."""
+
+
+class ScoringBlocked(ValidationError):
+    """The evaluator may not score this candidate now (scoring not open, conflicts
+    not declared, a declared conflict not overridden)."""
 
 
 class StaleRating(Exception):
@@ -258,7 +263,7 @@ def scorecard_start(*, candidate: Candidate, evaluator) -> Scorecard:
         return scorecard
     blocker = scoring_blocker(candidate=candidate, evaluator=evaluator)
     if blocker:
-        raise PermissionDenied(blocker)
+        raise ScoringBlocked(blocker, code="blocked")
     scorecard, _created = Scorecard.objects.get_or_create(
         candidate=candidate,
         evaluator=evaluator,
@@ -303,8 +308,6 @@ def rating_save(
     rating changed since, nothing is written and `StaleRating` says so, so two tabs
     never overwrite each other silently; ratings of other criteria merge freely.
     """
-    if scorecard.evaluator_id != by.pk:
-        raise PermissionDenied(_("This is not your scorecard."))
     locked = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
     if locked.is_submitted:
         raise ValidationError(
@@ -374,8 +377,6 @@ def missing_for_submit(scorecard: Scorecard) -> list[str]:
 def scorecard_submit(*, scorecard: Scorecard, by) -> Scorecard:
     """Submit and lock a scorecard: every scorecard criterion rated (or n/a), and
     ratings of 1, 2 and 5 explained. Its ratings start counting."""
-    if scorecard.evaluator_id != by.pk:
-        raise PermissionDenied(_("This is not your scorecard."))
     scorecard = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
     if scorecard.is_submitted:
         raise ValidationError(_("The scorecard is already submitted."))

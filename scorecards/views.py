@@ -1,30 +1,36 @@
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cdmo_eval.access import (
-    Can,
-    get_candidate_for,
-    get_conflict_for,
-    get_evaluation_for,
-    get_interview_for,
-    get_scorecard_for,
-    get_visit_for,
-    ratings_visible,
-    role_can,
-    visible_rating_candidates,
-)
 from cdmo_eval.forms import add_service_error, posted
 from cdmo_eval.spreadsheets import csv_safe
+from partners.access import (
+    Can,
+    get_candidate_for,
+    get_evaluation_for,
+    get_interview_for,
+    get_visit_for,
+    role_can,
+)
 from partners.models import CultureInterview, Evaluation
 
 from . import selectors, services
+from .access import (
+    get_conflict_for,
+    get_conflicts_evaluation_for,
+    get_own_scorecard_for,
+    get_rated_criterion,
+    get_scorecard_criterion,
+    get_scorecard_for,
+    ratings_visible,
+    visible_rating_candidates,
+)
 from .forms import (
     ConflictForm,
     ConsensusForm,
@@ -35,11 +41,8 @@ from .forms import (
     WeightsForm,
 )
 from .models import (
-    EvaluationCriterion,
     EvaluationSetup,
-    Kind,
     Rating,
-    Scorecard,
     Source,
 )
 
@@ -181,11 +184,8 @@ def scoring(request, key):
 
 
 def conflicts(request, key):
-    evaluation = get_evaluation_for(request.user, key)
-    can_score = _can(evaluation, Can.SCORE)
+    evaluation = get_conflicts_evaluation_for(request.user, key)
     can_manage = _can(evaluation, Can.MANAGE)
-    if not (can_score or can_manage):
-        raise PermissionDenied
     form = ConflictForm(posted(request), candidates=evaluation.candidates.all())
     if request.method == "POST":
         if form.is_valid():
@@ -290,11 +290,15 @@ def scorecard(request, pk):
     evaluation = candidate.evaluation
     try:
         sc = services.scorecard_start(candidate=candidate, evaluator=request.user)
-    except PermissionDenied as exc:  # not declared, a conflict, scoring not open
+    except services.ScoringBlocked as exc:  # not declared, a conflict, not open
         return render(
             request,
             "scorecards/scorecard_blocked.html",
-            {"evaluation": evaluation, "candidate": candidate, "blocker": str(exc)},
+            {
+                "evaluation": evaluation,
+                "candidate": candidate,
+                "blocker": " ".join(exc.messages),
+            },
             status=403,
         )
     data = request.POST if request.method == "POST" else None
@@ -333,18 +337,9 @@ def scorecard(request, pk):
 @require_POST
 def rating_autosave(request, pk, criterion_pk):
     """htmx: save one row of the scorecard and return its status."""
-    candidate = get_candidate_for(request.user, pk, Can.SCORE)
-    sc = Scorecard.objects.filter(candidate=candidate, evaluator=request.user).first()
-    if sc is None:
-        raise Http404
-    criterion = EvaluationCriterion.objects.filter(
-        pk=criterion_pk,
-        evaluation_id=candidate.evaluation_id,
-        kind=Kind.RATED,
-        by_scorecard=True,
-    ).first()
-    if criterion is None:
-        raise Http404
+    sc = get_own_scorecard_for(request.user, pk)
+    candidate = sc.candidate
+    criterion = get_scorecard_criterion(candidate.evaluation, criterion_pk)
     choices, evidence = selectors.evidence_choices(candidate)
     rating = Rating.objects.filter(scorecard=sc, criterion=criterion).first()
     form = RatingForm(
@@ -383,10 +378,8 @@ def rating_autosave(request, pk, criterion_pk):
 
 @require_POST
 def scorecard_submit(request, pk):
-    candidate = get_candidate_for(request.user, pk, Can.SCORE)
-    sc = Scorecard.objects.filter(candidate=candidate, evaluator=request.user).first()
-    if sc is None:
-        raise Http404
+    sc = get_own_scorecard_for(request.user, pk)
+    candidate = sc.candidate
     try:
         services.scorecard_submit(scorecard=sc, by=request.user)
     except ValidationError as exc:
@@ -525,11 +518,7 @@ def consensus(request, pk):
 
 def consensus_record(request, pk, criterion_pk):
     candidate = get_candidate_for(request.user, pk, Can.MANAGE)
-    criterion = EvaluationCriterion.objects.filter(
-        pk=criterion_pk, evaluation_id=candidate.evaluation_id, kind=Kind.RATED
-    ).first()
-    if criterion is None:
-        raise Http404
+    criterion = get_rated_criterion(candidate.evaluation, criterion_pk)
     form = ConsensusForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,11 +1,9 @@
-"""Template helpers for negotiation pages, and the summary the candidate page shows
-(an inclusion tag, so `partners` code never imports `negotiations`)."""
+"""Template filters for negotiation pages and reports: how signals read on a page.
+They format values already computed; none of them touches the database."""
 
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-
-from .. import selectors
 
 register = template.Library()
 
@@ -57,8 +55,3 @@ def trend_text(slope) -> str:
             "n": number_format(round(slope, 1), 1)
         }
     return _("steady")
-
-
-@register.inclusion_tag("negotiations/_summary.html")
-def negotiation_summary(candidate):
-    return {"candidate": candidate, **selectors.candidate_summary(candidate)}

@@ -4,13 +4,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cdmo_eval.access import Can, get_candidate_for, get_evaluation_for, role_can
 from cdmo_eval.forms import add_service_error, posted
 from cdmo_eval.pagination import paginate
 
 from .. import selectors, services
+from ..access import Can, get_candidate_for, get_evaluation_for, role_can
 from ..filters.evidence import CandidateFilter
 from ..forms.evidence import CandidateAddForm, CandidateEditForm, StageForm
+from ..panels import render_slot
 
 
 def candidate_list(request, key):
@@ -97,6 +98,8 @@ def _detail(request, candidate, stage_form=None, status=200):
             "stage_form": stage_form or StageForm(),
             "can_edit": role_can(role, Can.EDIT_EVIDENCE),
             "can_manage": role_can(role, Can.MANAGE),
+            "actions": render_slot("candidate.actions", request, candidate),
+            "sections": render_slot("candidate.sections", request, candidate),
         },
         status=status,
     )

@@ -1,21 +1,21 @@
 """The shared CDMO directory: companies, their sites and their people.
 
 The directory is not part of one evaluation: members of any evaluation read it, and
-those whose role edits evidence somewhere edit it (``cdmo_eval.access``).
+those whose role edits evidence somewhere edit it (`partners.access.user_can`).
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cdmo_eval.access import Can, directory_role, get_cdmo_for
 from cdmo_eval.forms import add_service_error, posted
 from cdmo_eval.pagination import paginate
 
 from .. import selectors, services
+from ..access import Can, get_cdmo_for, require_site, user_can
 from ..filters.directory import CdmoFilter
 from ..forms.directory import CdmoForm, ContactForm, SiteForm
 from ..models import DELIVERY_LEVELS, Cdmo, Contact, Site
@@ -28,32 +28,11 @@ CULTURE_FIELDS = (
 )
 
 
-# --- access -----------------------------------------------------------------------
-
-
-def _directory_rights(user) -> bool:
-    """Check that ``user`` may read the directory (404 otherwise) and tell whether
-    they may also edit it."""
-    try:
-        directory_role(user, Can.EDIT_EVIDENCE)
-    except PermissionDenied:
-        directory_role(user, Can.READ)
-        return False
-    return True
-
-
-def _cdmo_and_rights(user, key: str) -> tuple[Cdmo, bool]:
-    try:
-        return get_cdmo_for(user, key, Can.EDIT_EVIDENCE), True
-    except PermissionDenied:
-        return get_cdmo_for(user, key, Can.READ), False
-
-
 # --- pages --------------------------------------------------------------------------
 
 
 def cdmo_list(request):
-    can_edit = _directory_rights(request.user)
+    require_site(request.user, Can.READ_DIRECTORY)
     directory = CdmoFilter(request.GET or None, queryset=selectors.cdmo_rows())
     page = paginate(request, directory.qs)
     return render(
@@ -64,13 +43,13 @@ def cdmo_list(request):
             "page_obj": page,
             "cdmos": page.object_list,
             "is_filtered": bool(request.GET.get("q") or request.GET.get("modality")),
-            "can_edit": can_edit,
+            "can_edit": user_can(request.user, Can.EDIT_DIRECTORY),
         },
     )
 
 
 def cdmo_detail(request, key):
-    cdmo, can_edit = _cdmo_and_rights(request.user, key)
+    cdmo = get_cdmo_for(request.user, key)
     prefetch_related_objects(
         [cdmo],
         Prefetch("sites", queryset=Site.objects.order_by("name", "pk")),
@@ -92,7 +71,7 @@ def cdmo_detail(request, key):
             "has_culture": any(text for _label, text in culture),
             "candidacies": selectors.cdmo_candidacies_for(request.user, cdmo),
             "delivery_levels": DELIVERY_LEVELS,
-            "can_edit": can_edit,
+            "can_edit": user_can(request.user, Can.EDIT_DIRECTORY),
         },
     )
 
@@ -125,7 +104,7 @@ def _save_page(request, form, *, cdmo: Cdmo | None, template: str, context: dict
 
 @require_http_methods(["GET", "POST"])
 def cdmo_create(request):
-    directory_role(request.user, Can.EDIT_EVIDENCE)
+    require_site(request.user, Can.EDIT_DIRECTORY)
     form = CdmoForm(posted(request))
     return _save_page(
         request,
@@ -142,7 +121,7 @@ def cdmo_create(request):
 
 @require_http_methods(["GET", "POST"])
 def cdmo_edit(request, key):
-    cdmo = get_cdmo_for(request.user, key, Can.EDIT_EVIDENCE)
+    cdmo = get_cdmo_for(request.user, key, Can.EDIT_DIRECTORY)
     # Taken before binding: an invalid POST leaves its typed values on the instance.
     name, url = cdmo.name, cdmo.get_absolute_url()
     form = CdmoForm(posted(request), instance=cdmo)
@@ -179,7 +158,7 @@ def _part_page(request, cdmo: Cdmo, form, *, title: str, submit: str, saved: str
 
 @require_http_methods(["GET", "POST"])
 def site_create(request, key):
-    cdmo = get_cdmo_for(request.user, key, Can.EDIT_EVIDENCE)
+    cdmo = get_cdmo_for(request.user, key, Can.EDIT_DIRECTORY)
     form = SiteForm(posted(request), instance=Site(cdmo=cdmo))
     return _part_page(
         request,
@@ -193,7 +172,7 @@ def site_create(request, key):
 
 @require_http_methods(["GET", "POST"])
 def site_edit(request, key, pk):
-    cdmo = get_cdmo_for(request.user, key, Can.EDIT_EVIDENCE)
+    cdmo = get_cdmo_for(request.user, key, Can.EDIT_DIRECTORY)
     site = get_object_or_404(Site, pk=pk, cdmo=cdmo)
     title = _("Edit site %(site)s") % {"site": site.name}
     form = SiteForm(posted(request), instance=site)
@@ -209,7 +188,7 @@ def site_edit(request, key, pk):
 
 @require_http_methods(["GET", "POST"])
 def contact_create(request, key):
-    cdmo = get_cdmo_for(request.user, key, Can.EDIT_EVIDENCE)
+    cdmo = get_cdmo_for(request.user, key, Can.EDIT_DIRECTORY)
     form = ContactForm(posted(request), instance=Contact(cdmo=cdmo), cdmo=cdmo)
     return _part_page(
         request,
@@ -223,7 +202,7 @@ def contact_create(request, key):
 
 @require_http_methods(["GET", "POST"])
 def contact_edit(request, key, pk):
-    cdmo = get_cdmo_for(request.user, key, Can.EDIT_EVIDENCE)
+    cdmo = get_cdmo_for(request.user, key, Can.EDIT_DIRECTORY)
     contact = get_object_or_404(Contact, pk=pk, cdmo=cdmo)
     title = _("Edit contact %(contact)s") % {"contact": contact.name}
     form = ContactForm(posted(request), instance=contact, cdmo=cdmo)

@@ -1,14 +1,13 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cdmo_eval.access import Can, get_evaluation_for, role_can
 from cdmo_eval.forms import add_service_error, posted
 
 from .. import selectors, services
+from ..access import Can, get_evaluation_for, require_site, role_can, user_can
 from ..forms.evaluations import (
     EvaluationEditForm,
     EvaluationForm,
@@ -17,23 +16,25 @@ from ..forms.evaluations import (
     MemberRoleForm,
 )
 from ..models import Membership, Role
+from ..panels import render_slot
 
 
 def evaluation_list(request):
-    evaluations = selectors.evaluations_for_user(request.user)
+    evaluations = list(selectors.evaluations_for_user(request.user))
     return render(
         request,
         "partners/evaluation_list.html",
         {
             "evaluations": evaluations,
+            "actions": render_slot("evaluation_list.actions", request, evaluations),
             "roles": Role.choices,
-            "can_create": request.user.has_perm("partners.add_evaluation"),
+            "can_create": user_can(request.user, Can.CREATE_EVALUATION),
         },
     )
 
 
-@permission_required("partners.add_evaluation", raise_exception=True)
 def evaluation_create(request):
+    require_site(request.user, Can.CREATE_EVALUATION)
     form = EvaluationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         evaluation = services.evaluation_create(
@@ -77,6 +78,7 @@ def evaluation_detail(request, key):
             "candidates": selectors.evaluation_candidates(evaluation),
             "members": selectors.evaluation_members(evaluation),
             "can_manage": role_can(role, Can.MANAGE),
+            "sections": render_slot("evaluation.sections", request, evaluation),
         },
     )
 

@@ -7,7 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cdmo_eval.access import (
+from cdmo_eval.downloads import private_file_response
+from cdmo_eval.forms import add_service_error, posted
+from cdmo_eval.pagination import paginate
+from cdmo_eval.spreadsheets import csv_safe
+
+from .. import selectors, services
+from ..access import (
     Can,
     get_attachment_for,
     get_candidate_for,
@@ -17,15 +23,10 @@ from cdmo_eval.access import (
     get_visit_for,
     role_can,
 )
-from cdmo_eval.downloads import private_file_response
-from cdmo_eval.forms import add_service_error, posted
-from cdmo_eval.pagination import paginate
-from cdmo_eval.spreadsheets import csv_safe
-
-from .. import selectors, services
 from ..filters.evidence import FindingFilter
 from ..forms.evidence import AttachmentForm, FindingForm, InterviewForm, VisitForm
 from ..models import CultureInterview, Finding
+from ..panels import render_slot
 
 # --- interviews and visits share one shape -----------------------------------------
 
@@ -125,6 +126,7 @@ def _evidence_detail(request, record, template, attachment_form=None, status=200
             "attachments": record.attachments.select_related("uploaded_by"),
             "attachment_form": attachment_form or AttachmentForm(),
             "can_edit": role_can(evaluation.membership.role, Can.EDIT_EVIDENCE),
+            "sections": render_slot("evidence.sections", request, record),
         },
         status=status,
     )

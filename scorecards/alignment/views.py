@@ -2,23 +2,16 @@ from dataclasses import replace
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cdmo_eval.access import (
-    Can,
-    get_candidate_for,
-    get_evaluation_for,
-    ratings_visible,
-    reports_allowed,
-    role_can,
-    visible_rating_candidates,
-)
 from cdmo_eval.forms import add_service_error, posted
+from partners.access import Can, get_candidate_for, get_evaluation_for, role_can
 
 from .. import services
+from ..access import ratings_visible, reports_allowed, visible_rating_candidates
 from ..charts import category_chart_svg
 from ..models import EvaluationCategory
 from ..scoring import InvalidEvaluation, compute
@@ -153,14 +146,14 @@ def _what_if(evaluation, categories, weights) -> dict:
 
 
 def what_if(request, key):
-    evaluation = get_evaluation_for(request.user, key, Can.WHAT_IF)
+    """Try weights (procurement and the lead); only the lead saves them."""
+    need = Can.MANAGE if request.method == "POST" else Can.WHAT_IF
+    evaluation = get_evaluation_for(request.user, key, need)
     categories = list(EvaluationCategory.objects.filter(evaluation=evaluation))
     can_save = role_can(evaluation.membership.role, Can.MANAGE)
     form = WhatIfSaveForm(posted(request))
     weights = _weights_from(request.POST or request.GET, categories)
     if request.method == "POST":
-        if not can_save:
-            raise PermissionDenied(_("Only the lead saves weights."))
         if form.is_valid():
             try:
                 services.weights_save(

@@ -31,8 +31,8 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
-from cdmo_eval.access import Can, role_can
 from negotiations.models import Agreement, AmendmentRound, Milestone
+from partners.access import Can, role_can
 from partners.models import (
     RESERVED_KEYS,
     Candidate,

@@ -1,12 +1,12 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from cdmo_eval.access import Can, get_evaluation_for, may_import_bundles
 from cdmo_eval.forms import posted
+from partners.access import Can, get_evaluation_for
 
+from ..access import require_bundle_import
 from .exporter import dumps, export_bundle
 from .forms import BundleUploadForm
 from .importer import import_bundle
@@ -27,8 +27,7 @@ def bundle_download(request, key):
 def bundle_import(request):
     """Create an evaluation from an uploaded bundle; the uploader becomes its lead
     unless the bundle names them. Every problem is listed next to the file field."""
-    if not may_import_bundles(request.user):
-        raise PermissionDenied(_("Only staff and evaluation leads import bundles."))
+    require_bundle_import(request.user)
     form = BundleUploadForm(*posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         try:

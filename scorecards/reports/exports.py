@@ -1,7 +1,7 @@
 """Tables procurement takes into spreadsheets: the ranking, the criterion scores per
 candidate and the findings register, as CSV or XLSX.
 
-Blind scoring applies: ``visible`` (from ``cdmo_eval.access.visible_rating_candidates``)
+Blind scoring applies: ``visible`` (`scorecards.access.visible_rating_candidates`)
 limits the ranking and the criterion scores to the candidates whose ratings the
 reader may see (None: all). Findings are evidence, not ratings, and every member
 reads them on the findings register already.

@@ -142,7 +142,7 @@ def report_request(
     Returns the job already queued or rendering for it (one whose worker died is
     queued again), or a new job queued after commit; the job itself finds out
     whether an identical report exists (`report_render`). Callers check access
-    first (``cdmo_eval.access.reports_allowed``).
+    first (``scorecards.access.reports_allowed``).
     """
     same = ReportJob.objects.filter(
         evaluation=evaluation, kind=_kind(candidate), candidate=candidate

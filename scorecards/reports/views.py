@@ -6,18 +6,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cdmo_eval.access import (
-    get_evaluation_for,
+from cdmo_eval.downloads import private_file_response
+from cdmo_eval.pagination import paginate
+from partners.access import get_evaluation_for
+from partners.models import Candidate
+
+from ..access import (
     get_report_candidate_for,
     get_report_evaluation_for,
     get_report_job_for,
     reports_allowed,
     visible_rating_candidates,
 )
-from cdmo_eval.downloads import private_file_response
-from cdmo_eval.pagination import paginate
-from partners.models import Candidate
-
 from . import exports, selectors, services
 
 CONTENT_TYPES = {

@@ -5,11 +5,13 @@ import io
 import json
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
 
 from partners.events import inputs_changed
 from scorecards import services
+from scorecards.access import get_own_scorecard_for
 from scorecards.models import ConsensusRating, EvaluationCriterion, Rating, Scorecard
 from tests.factories import CandidateFactory, InterviewFactory, VisitFactory
 
@@ -304,20 +306,33 @@ def test_lead_reopens_with_a_reason_and_ratings_stop_counting(
 
 
 def test_someone_else_cannot_write_into_my_scorecard(
-    candidate, scorecard_criteria, member, declared
+    candidate, scorecard_criteria, member, declared, as_user
 ):
     mine = declared(member("evaluator"))
     other = declared(member("evaluator"))
     sc = services.scorecard_start(candidate=candidate, evaluator=mine)
-    with pytest.raises(PermissionDenied):
-        services.rating_save(
-            scorecard=sc,
-            criterion=scorecard_criteria[0],
-            score=1,
-            rationale="x",
-            seen_version=None,
-            by=other,
-        )
+    criterion = scorecard_criteria[0]
+    services.rating_save(
+        scorecard=sc,
+        criterion=criterion,
+        score=3,
+        rationale="mine",
+        seen_version=None,
+        by=mine,
+    )
+    # The scorecard routes act on the signed-in evaluator's own scorecard only:
+    # `other` has none for this candidate, so there is nothing to write into.
+    with pytest.raises(Http404):
+        get_own_scorecard_for(other, candidate.pk)
+    client = as_user(other)
+    assert (
+        autosave(client, candidate, criterion, 1, rationale="theirs").status_code == 404
+    )
+    submit = reverse("scorecard_submit", args=[candidate.pk])
+    assert client.post(submit).status_code == 404
+    rating = Rating.objects.get(scorecard=sc, criterion=criterion)
+    assert (rating.score, rating.rationale, rating.rated_by) == (3, "mine", mine)
+    assert not sc.ratings.exclude(rated_by=mine).exists()
 
 
 # --- blind until submitted ------------------------------------------------------------

@@ -6,8 +6,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from cdmo_eval.access import membership_for, reports_allowed
+from partners.access import membership_for
 from partners.models import Candidate, Evaluation, Role
+from scorecards.access import reports_allowed
 from scorecards.models import ReportJob
 from scorecards.reports import services
 

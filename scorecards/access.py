@@ -1,0 +1,210 @@
+"""Who may see and change scorecards, ratings, results, reports and bundles.
+
+The capability vocabulary and the membership checks are `partners.access`; this
+module adds the rules of scoring on top of them:
+
+- a scorecard is acted on by its evaluator, and by the lead (`Can.MANAGE`);
+- **blind scoring**: while scoring is being set up or under way, an evaluator sees
+  other people's ratings of a candidate only once their own scorecard for it is
+  submitted;
+- reports show every evaluator's ratings: procurement and the lead (`Can.EXPORT`)
+  request and read them, evaluators only once scoring is closed;
+- bundles: leads download one (`Can.MANAGE`); who may import one is site-wide
+  (`Can.IMPORT_BUNDLES`).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from partners.access import (
+    Can,
+    check_evaluation,
+    get_candidate_for,
+    get_evaluation_for,
+    may,
+    require_site,
+    role_can,
+)
+from partners.models import Candidate, Evaluation, Role
+
+from .models import ConflictDeclaration, EvaluationCriterion, Kind, ReportJob, Scorecard
+
+BLIND_STATUSES = (Evaluation.Status.SETUP, Evaluation.Status.SCORING)
+"""While the evaluation is in these states, evaluators score blind."""
+REPORT_STATUSES_FOR_EVALUATORS = (Evaluation.Status.CLOSED, Evaluation.Status.DECIDED)
+
+
+# --- blind scoring -------------------------------------------------------------------
+
+
+def is_blind(evaluation: Evaluation) -> bool:
+    """Blind scoring binds evaluators while scoring is being set up or under way.
+
+    ``evaluation.membership`` must be set (the `partners.access` helpers set it).
+    """
+    return (
+        evaluation.membership.role == Role.EVALUATOR
+        and evaluation.status in BLIND_STATUSES
+    )
+
+
+def ratings_visible(user, evaluation: Evaluation, candidate_id: int) -> bool:
+    """May ``user`` see other people's ratings of the candidate? Every page,
+    partial, export and API that shows ratings asks here or in
+    `visible_rating_candidates`."""
+    if not is_blind(evaluation):
+        return True
+    return Scorecard.objects.filter(
+        candidate_id=candidate_id, evaluator=user, status=Scorecard.Status.SUBMITTED
+    ).exists()
+
+
+def visible_rating_candidates(user, evaluation: Evaluation) -> set[int] | None:
+    """The candidates whose ratings ``user`` may see; None means all of them."""
+    if not is_blind(evaluation):
+        return None
+    return set(
+        Scorecard.objects.filter(
+            evaluation=evaluation, evaluator=user, status=Scorecard.Status.SUBMITTED
+        ).values_list("candidate_id", flat=True)
+    )
+
+
+# --- scorecards, conflicts, consensus ------------------------------------------------
+
+
+def get_scorecard_for(user, pk: int, need: Can = Can.READ) -> Scorecard:
+    """A scorecard; only its evaluator and the lead (MANAGE) may act on it."""
+    scorecard = (
+        Scorecard.objects.select_related("evaluation", "candidate__cdmo", "evaluator")
+        .filter(pk=pk)
+        .first()
+    )
+    if scorecard is None:
+        raise Http404("Not found.")
+    check_evaluation(user, scorecard.evaluation, need)
+    if scorecard.evaluator_id != user.pk and not may(scorecard.evaluation, Can.MANAGE):
+        raise Http404("Not found.")
+    return scorecard
+
+
+def get_own_scorecard_for(user, candidate_pk: int) -> Scorecard:
+    """The signed-in evaluator's own scorecard of a candidate (404 when they have
+    none yet): the one place that decides whose ratings a scorecard write touches."""
+    candidate = get_candidate_for(user, candidate_pk, Can.SCORE)
+    scorecard = Scorecard.objects.filter(candidate=candidate, evaluator=user).first()
+    if scorecard is None:
+        raise Http404("Not found.")
+    scorecard.candidate = candidate
+    scorecard.evaluation = candidate.evaluation
+    return scorecard
+
+
+def get_scorecard_criterion(evaluation: Evaluation, pk: int) -> EvaluationCriterion:
+    """A criterion of the evaluation that scorecards rate, else 404."""
+    criterion = EvaluationCriterion.objects.filter(
+        pk=pk, evaluation=evaluation, kind=Kind.RATED, by_scorecard=True
+    ).first()
+    if criterion is None:
+        raise Http404("Not found.")
+    return criterion
+
+
+def get_rated_criterion(evaluation: Evaluation, pk: int) -> EvaluationCriterion:
+    """A rated criterion of the evaluation (consensus may be recorded on it)."""
+    criterion = EvaluationCriterion.objects.filter(
+        pk=pk, evaluation=evaluation, kind=Kind.RATED
+    ).first()
+    if criterion is None:
+        raise Http404("Not found.")
+    return criterion
+
+
+def get_conflict_for(user, pk: int, need: Can = Can.MANAGE) -> ConflictDeclaration:
+    declaration = (
+        ConflictDeclaration.objects.select_related("evaluation", "candidate__cdmo")
+        .filter(pk=pk)
+        .first()
+    )
+    if declaration is None:
+        raise Http404("Not found.")
+    check_evaluation(user, declaration.evaluation, need)
+    return declaration
+
+
+def may_declare_conflicts(evaluation: Evaluation) -> bool:
+    """Scorers declare their conflicts; the lead also reads everyone's."""
+    return may(evaluation, Can.SCORE) or may(evaluation, Can.MANAGE)
+
+
+def get_conflicts_evaluation_for(user, key: str) -> Evaluation:
+    evaluation = get_evaluation_for(user, key)
+    if not may_declare_conflicts(evaluation):
+        raise PermissionDenied(_("Your role in this evaluation does not allow this."))
+    return evaluation
+
+
+# --- reports -------------------------------------------------------------------------
+
+
+def reports_allowed(evaluation: Evaluation) -> bool:
+    """Report PDFs show every evaluator's ratings: procurement and the lead
+    (`Can.EXPORT`) may request and download them; evaluators only once scoring is
+    closed, so a report never breaks blind scoring. Observers read the pages.
+    """
+    role = evaluation.membership.role
+    if role_can(role, Can.EXPORT):
+        return True
+    return (
+        role == Role.EVALUATOR and evaluation.status in REPORT_STATUSES_FOR_EVALUATORS
+    )
+
+
+def _check_reports(evaluation: Evaluation) -> None:
+    if not reports_allowed(evaluation):
+        raise PermissionDenied(
+            _(
+                "Reports show everyone's ratings: procurement and the lead may "
+                "request them, evaluators once scoring is closed."
+            )
+        )
+
+
+def get_report_evaluation_for(user, key: str) -> Evaluation:
+    """The evaluation ``key`` if ``user`` may request and read its reports."""
+    evaluation = get_evaluation_for(user, key)
+    _check_reports(evaluation)
+    return evaluation
+
+
+def get_report_candidate_for(user, pk: int) -> Candidate:
+    """The candidate ``pk`` if ``user`` may request and read its reports."""
+    candidate = get_candidate_for(user, pk)
+    _check_reports(candidate.evaluation)
+    return candidate
+
+
+def get_report_job_for(user, pk: int) -> ReportJob:
+    """A report job (and its file) if ``user`` may read the evaluation's reports;
+    strangers get 404 as for everything else."""
+    job = (
+        ReportJob.objects.select_related(
+            "evaluation", "candidate__cdmo", "requested_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if job is None:
+        raise Http404("Not found.")
+    check_evaluation(user, job.evaluation, Can.READ)
+    _check_reports(job.evaluation)
+    return job
+
+
+# --- bundles -------------------------------------------------------------------------
+
+
+def require_bundle_import(user) -> None:
+    """Staff, and anyone who leads an evaluation, import bundles (403 for others)."""
+    require_site(user, Can.IMPORT_BUNDLES)

@@ -1,0 +1,107 @@
+"""What `scorecards` adds to `partners` pages (`partners.panels`): the report
+request on the candidate page, scoring progress on the evaluation overview, the
+ratings an interview or visit gives, and bundle import on the evaluation list.
+
+Each build decides what the viewer may see through `scorecards.access` and reads
+its data here, in the view, so no template tag touches the database.
+"""
+
+from partners.access import Can, may, user_can
+from partners.models import CultureInterview
+from partners.panels import Panel, register
+
+from . import selectors
+from .access import reports_allowed
+from .forms import EvidenceRatingsForm
+from .models import Rating, Source
+from .reports.selectors import latest_report_job
+from .reports.services import is_stalled
+
+
+def _report_request(request, candidate) -> dict | None:
+    """Request the candidate's due-diligence report and follow its latest job;
+    nothing for members who may not see reports."""
+    evaluation = candidate.evaluation
+    if not reports_allowed(evaluation):
+        return None
+    job = latest_report_job(candidate)
+    if job is not None:
+        job.evaluation, job.candidate = evaluation, candidate
+    return {
+        "candidate": candidate,
+        "evaluation": evaluation,
+        "job": job,
+        "stalled": bool(job) and is_stalled(job),
+    }
+
+
+def _scoring_summary(request, evaluation) -> dict:
+    """Scorecards submitted per evaluator and candidate, and criteria no submitted
+    scorecard has rated yet."""
+    unrated = selectors.unrated_counts(evaluation)
+    return {
+        "evaluation": evaluation,
+        "progress": selectors.scoring_progress(evaluation),
+        "unrated_total": sum(unrated.values()),
+        "unrated": unrated,
+    }
+
+
+def _evidence_ratings(request, record) -> dict | None:
+    """The ratings an interview or visit gives, and the form to change them for
+    members who edit evidence."""
+    is_interview = isinstance(record, CultureInterview)
+    source = Source.INTERVIEW if is_interview else Source.SITE_VISIT
+    criteria = selectors.evidence_criteria(record.candidate.evaluation_id, source)
+    if not criteria:
+        return None
+    parent = {"interview": record} if is_interview else {"visit": record}
+    current = {r.criterion_id: r.score for r in Rating.objects.filter(**parent)}
+    can_edit = may(record.candidate.evaluation, Can.EDIT_EVIDENCE)
+    return {
+        "record": record,
+        "kind": "interviews" if is_interview else "visits",
+        "criteria": criteria,
+        "rated": [(c, current[c.pk]) for c in criteria if c.pk in current],
+        "form": EvidenceRatingsForm(criteria=criteria, current=current)
+        if can_edit
+        else None,
+    }
+
+
+def _import_action(request, evaluations) -> dict | None:
+    roles = {e.my_role for e in evaluations}
+    if not user_can(request.user, Can.IMPORT_BUNDLES, roles=roles):
+        return None
+    return {}
+
+
+def register_panels() -> None:
+    register(
+        Panel(
+            slot="candidate.actions",
+            template="reports/_request.html",
+            build=_report_request,
+        )
+    )
+    register(
+        Panel(
+            slot="evaluation.sections",
+            template="scorecards/_progress_summary.html",
+            build=_scoring_summary,
+        )
+    )
+    register(
+        Panel(
+            slot="evidence.sections",
+            template="scorecards/_evidence_ratings.html",
+            build=_evidence_ratings,
+        )
+    )
+    register(
+        Panel(
+            slot="evaluation_list.actions",
+            template="scorecards/_import_action.html",
+            build=_import_action,
+        )
+    )
