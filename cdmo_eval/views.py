@@ -3,10 +3,12 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 
 @login_not_required
 @never_cache
+@require_safe
 def healthz(request):
     """Liveness and database reachability for load balancers and compose."""
     with connection.cursor() as cursor:

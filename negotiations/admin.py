@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from cdmo_eval.admin import RecordAdmin, RecordTabularInline
+
 from .models import (
     Agreement,
     AmendmentRound,
@@ -11,14 +13,14 @@ from .models import (
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(RecordAdmin):
     list_display = ["candidate", "kind", "date"]
     list_filter = ["kind", "candidate__evaluation"]
     list_select_related = ["candidate__cdmo"]
 
 
 @admin.register(InformationRequest)
-class InformationRequestAdmin(admin.ModelAdmin):
+class InformationRequestAdmin(RecordAdmin):
     list_display = ["subject", "candidate", "sent", "due", "answered", "complete"]
     list_filter = ["complete", "candidate__evaluation"]
     search_fields = ["subject", "candidate__cdmo__name"]
@@ -26,7 +28,7 @@ class InformationRequestAdmin(admin.ModelAdmin):
     readonly_fields = ["reminder_sent_at", "created_by", "created_at", "updated_at"]
 
 
-class AmendmentRoundInline(admin.TabularInline):
+class AmendmentRoundInline(RecordTabularInline):
     model = AmendmentRound
     extra = 0
     fields = [
@@ -42,7 +44,7 @@ class AmendmentRoundInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(RecordAdmin):
     list_display = ["candidate", "kind", "created_at"]
     list_filter = ["kind", "candidate__evaluation"]
     list_select_related = ["candidate__cdmo"]
@@ -50,7 +52,7 @@ class AgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
+class EscalationAdmin(RecordAdmin):
     list_display = ["question", "candidate", "raised", "decided", "stakeholders"]
     list_filter = ["candidate__evaluation"]
     list_select_related = ["candidate__cdmo"]
@@ -58,7 +60,7 @@ class EscalationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SteeringMeeting)
-class SteeringMeetingAdmin(admin.ModelAdmin):
+class SteeringMeetingAdmin(RecordAdmin):
     list_display = ["candidate", "planned", "held"]
     list_filter = ["candidate__evaluation"]
     list_select_related = ["candidate__cdmo"]

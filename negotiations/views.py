@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cdmo_eval.downloads import private_file_response
 from cdmo_eval.forms import add_service_error, posted
@@ -34,6 +35,7 @@ def _page_url(candidate, section: str) -> str:
     )
 
 
+@require_safe
 def candidate_negotiations(request, pk):
     candidate = get_candidate_for(request.user, pk)
     evaluation = candidate.evaluation
@@ -82,6 +84,7 @@ def _form_page(request, candidate, form, save, *, title, section, saved, files=F
     )
 
 
+@require_http_methods(["GET", "POST"])
 def milestones_edit(request, pk):
     candidate = get_candidate_for(request.user, pk, Can.EDIT_NEGOTIATIONS)
     form = MilestonesForm(posted(request), milestones=candidate.milestones.all())
@@ -122,11 +125,13 @@ def _request_form(request, candidate, info_request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def request_create(request, pk):
     candidate = get_candidate_for_logging(request.user, pk)
     return _request_form(request, candidate, InformationRequest(candidate=candidate))
 
 
+@require_http_methods(["GET", "POST"])
 def request_edit(request, pk):
     info_request = get_request_for(request.user, pk, Can.EDIT_NEGOTIATIONS)
     return _request_form(request, info_request.candidate, info_request)
@@ -135,6 +140,7 @@ def request_edit(request, pk):
 # --- agreements and amendment rounds -----------------------------------------------
 
 
+@require_http_methods(["GET", "POST"])
 def round_create(request, pk):
     candidate = get_candidate_for(request.user, pk, Can.EDIT_NEGOTIATIONS)
     form = RoundForm(
@@ -160,6 +166,7 @@ def round_create(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def round_edit(request, pk):
     round_ = get_round_for(request.user, pk, Can.EDIT_NEGOTIATIONS)
     form = RoundForm(*posted(request, files=True), instance=round_)
@@ -179,6 +186,7 @@ def round_edit(request, pk):
     )
 
 
+@require_safe
 def redline_download(request, pk):
     round_ = get_round_for(request.user, pk)
     if not round_.redline:
@@ -212,11 +220,13 @@ def _escalation_form(request, candidate, escalation):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def escalation_create(request, pk):
     candidate = get_candidate_for_logging(request.user, pk)
     return _escalation_form(request, candidate, Escalation(candidate=candidate))
 
 
+@require_http_methods(["GET", "POST"])
 def escalation_edit(request, pk):
     escalation = get_escalation_for(request.user, pk, Can.EDIT_NEGOTIATIONS)
     return _escalation_form(request, escalation.candidate, escalation)
@@ -235,11 +245,13 @@ def _meeting_form(request, candidate, meeting):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def meeting_create(request, pk):
     candidate = get_candidate_for(request.user, pk, Can.EDIT_NEGOTIATIONS)
     return _meeting_form(request, candidate, SteeringMeeting(candidate=candidate))
 
 
+@require_http_methods(["GET", "POST"])
 def meeting_edit(request, pk):
     meeting = get_meeting_for(request.user, pk, Can.EDIT_NEGOTIATIONS)
     return _meeting_form(request, meeting.candidate, meeting)
@@ -248,6 +260,7 @@ def meeting_edit(request, pk):
 # --- the evaluation-wide comparison ------------------------------------------------
 
 
+@require_safe
 def responsiveness(request, key):
     evaluation = get_evaluation_for(request.user, key)
     return render(

@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from cdmo_eval.admin import RecordAdmin, RecordStackedInline, RecordTabularInline
+
 from .models import Candidate, Cdmo, Contact, Evaluation, Membership, Site, StageChange
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(RecordTabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -11,7 +13,7 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ["added_at", "added_by"]
 
 
-class CandidateInline(admin.TabularInline):
+class CandidateInline(RecordTabularInline):
     model = Candidate
     extra = 0
     autocomplete_fields = ["cdmo", "bulk_site"]
@@ -19,7 +21,7 @@ class CandidateInline(admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(RecordAdmin):
     list_display = [
         "name",
         "key",
@@ -31,19 +33,13 @@ class EvaluationAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "modality", "phase"]
     search_fields = ["name", "key", "program"]
-    prepopulated_fields = {"key": ["name"]}
     date_hierarchy = "created_at"
     inlines = [MembershipInline, CandidateInline]
     readonly_fields = ["created_at", "created_by"]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(RecordAdmin):
     list_display = ["user", "evaluation", "role", "added_at"]
     list_filter = ["role", "evaluation"]
     search_fields = ["user__username", "user__email", "evaluation__name"]
@@ -52,26 +48,26 @@ class MembershipAdmin(admin.ModelAdmin):
     readonly_fields = ["added_at", "added_by"]
 
 
-class SiteInline(admin.StackedInline):
+class SiteInline(RecordStackedInline):
     model = Site
     extra = 0
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(RecordTabularInline):
     model = Contact
     extra = 0
     fields = ["key", "name", "title", "level", "site", "email"]
 
 
 @admin.register(Cdmo)
-class CdmoAdmin(admin.ModelAdmin):
+class CdmoAdmin(RecordAdmin):
     list_display = ["name", "key", "headquarters", "ownership"]
     search_fields = ["name", "key", "headquarters"]
     inlines = [SiteInline, ContactInline]
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(RecordAdmin):
     list_display = ["name", "cdmo", "city", "country", "stage", "last_inspection_date"]
     list_filter = ["stage", "country"]
     search_fields = ["name", "key", "cdmo__name", "city"]
@@ -79,7 +75,7 @@ class SiteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(RecordAdmin):
     list_display = ["name", "cdmo", "title", "level", "site"]
     list_filter = ["level"]
     search_fields = ["name", "key", "cdmo__name", "email"]
@@ -87,7 +83,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(RecordAdmin):
     list_display = ["cdmo", "evaluation", "bulk_site", "stage"]
     list_filter = ["stage", "evaluation"]
     search_fields = ["cdmo__name", "evaluation__name"]
@@ -96,7 +92,6 @@ class CandidateAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(admin.ModelAdmin):
+class StageChangeAdmin(RecordAdmin):
     list_display = ["candidate", "from_stage", "to_stage", "changed_by", "changed_at"]
     list_select_related = ["candidate__cdmo", "changed_by"]
-    readonly_fields = [f.name for f in StageChange._meta.fields]

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cdmo_eval.admin import RecordAdmin
+
 from .models import (
     Category,
     ConflictDeclaration,
@@ -182,18 +184,14 @@ class TemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scorecard)
-class ScorecardAdmin(admin.ModelAdmin):
+class ScorecardAdmin(RecordAdmin):
     list_display = ["candidate", "evaluator", "status", "submitted_at"]
     list_filter = ["status", "evaluation"]
     list_select_related = ["candidate__cdmo", "evaluator"]
-    readonly_fields = [f.name for f in Scorecard._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(ConflictDeclaration)
-class ConflictDeclarationAdmin(admin.ModelAdmin):
+class ConflictDeclarationAdmin(RecordAdmin):
     list_display = [
         "evaluator",
         "evaluation",
@@ -202,10 +200,8 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
         "overridden_at",
     ]
     list_filter = ["evaluation"]
-    readonly_fields = [f.name for f in ConflictDeclaration._meta.fields]
 
 
 @admin.register(ConsensusRating)
-class ConsensusRatingAdmin(admin.ModelAdmin):
+class ConsensusRatingAdmin(RecordAdmin):
     list_display = ["candidate", "criterion", "score", "by", "at"]
-    readonly_fields = [f.name for f in ConsensusRating._meta.fields]

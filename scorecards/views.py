@@ -6,7 +6,11 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from cdmo_eval.forms import add_service_error, posted
 from cdmo_eval.spreadsheets import csv_safe
@@ -54,6 +58,7 @@ def _can(evaluation, capability) -> bool:
 # --- criteria, weights and the scoring phase ------------------------------------------
 
 
+@require_safe
 def criteria(request, key):
     evaluation = get_evaluation_for(request.user, key)
     setup = EvaluationSetup.objects.filter(evaluation=evaluation).first()
@@ -100,6 +105,7 @@ def criteria_snapshot(request, key):
     return redirect("criteria", key=evaluation.key)
 
 
+@require_http_methods(["GET", "POST"])
 def weights(request, key):
     evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
     categories = selectors.evaluation_categories(evaluation)
@@ -158,6 +164,7 @@ def scoring_phase(request, key, action):
 # --- the scoring home, conflicts ------------------------------------------------------
 
 
+@require_safe
 def scoring(request, key):
     evaluation = get_evaluation_for(request.user, key)
     can_score = _can(evaluation, Can.SCORE)
@@ -183,6 +190,7 @@ def scoring(request, key):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def conflicts(request, key):
     evaluation = get_conflicts_evaluation_for(request.user, key)
     can_manage = _can(evaluation, Can.MANAGE)
@@ -285,6 +293,7 @@ def _save_rating(form, scorecard, user) -> tuple[Rating | None, str | None]:
     return rating, None
 
 
+@require_http_methods(["GET", "POST"])
 def scorecard(request, pk):
     candidate = get_candidate_for(request.user, pk, Can.SCORE)
     evaluation = candidate.evaluation
@@ -422,6 +431,7 @@ def _visible_table(request, candidate):
     return selectors.ratings_table(candidate)
 
 
+@require_safe
 def candidate_ratings(request, pk):
     candidate = get_candidate_for(request.user, pk)
     table = _visible_table(request, candidate)
@@ -443,6 +453,7 @@ def candidate_ratings(request, pk):
     )
 
 
+@require_safe
 def candidate_ratings_json(request, pk):
     candidate = get_candidate_for(request.user, pk)
     table = _visible_table(request, candidate)
@@ -475,6 +486,7 @@ def candidate_ratings_json(request, pk):
     )
 
 
+@require_safe
 def ratings_export(request, key):
     """CSV of every submitted scorecard rating the user may see."""
     evaluation = get_evaluation_for(request.user, key, Can.READ)
@@ -501,6 +513,7 @@ def ratings_export(request, key):
 # --- consensus ------------------------------------------------------------------------
 
 
+@require_safe
 def consensus(request, pk):
     candidate = get_candidate_for(request.user, pk, Can.MANAGE)
     table = selectors.ratings_table(candidate)
@@ -516,6 +529,7 @@ def consensus(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def consensus_record(request, pk, criterion_pk):
     candidate = get_candidate_for(request.user, pk, Can.MANAGE)
     criterion = get_rated_criterion(candidate.evaluation, criterion_pk)

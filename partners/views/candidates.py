@@ -2,7 +2,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from cdmo_eval.forms import add_service_error, posted
 from cdmo_eval.pagination import paginate
@@ -14,6 +18,7 @@ from ..forms.evidence import CandidateAddForm, CandidateEditForm, StageForm
 from ..panels import render_slot
 
 
+@require_safe
 def candidate_list(request, key):
     evaluation = get_evaluation_for(request.user, key)
     filterset = CandidateFilter(
@@ -32,6 +37,7 @@ def candidate_list(request, key):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def candidate_add(request, key):
     evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
     form = CandidateAddForm(posted(request))
@@ -53,6 +59,7 @@ def candidate_add(request, key):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def candidate_edit(request, pk):
     candidate = get_candidate_for(request.user, pk, Can.MANAGE)
     form = CandidateEditForm(posted(request), instance=candidate)
@@ -105,6 +112,7 @@ def _detail(request, candidate, stage_form=None, status=200):
     )
 
 
+@require_safe
 def candidate_detail(request, pk):
     return _detail(request, get_candidate_for(request.user, pk))
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cdmo_eval.forms import add_service_error, posted
 from cdmo_eval.pagination import paginate
@@ -31,6 +31,7 @@ CULTURE_FIELDS = (
 # --- pages --------------------------------------------------------------------------
 
 
+@require_safe
 def cdmo_list(request):
     require_site(request.user, Can.READ_DIRECTORY)
     directory = CdmoFilter(request.GET or None, queryset=selectors.cdmo_rows())
@@ -48,6 +49,7 @@ def cdmo_list(request):
     )
 
 
+@require_safe
 def cdmo_detail(request, key):
     cdmo = get_cdmo_for(request.user, key)
     prefetch_related_objects(

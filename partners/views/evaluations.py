@@ -2,7 +2,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from cdmo_eval.forms import add_service_error, posted
 
@@ -19,6 +23,7 @@ from ..models import Membership, Role
 from ..panels import render_slot
 
 
+@require_safe
 def evaluation_list(request):
     evaluations = list(selectors.evaluations_for_user(request.user))
     return render(
@@ -33,6 +38,7 @@ def evaluation_list(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def evaluation_create(request):
     require_site(request.user, Can.CREATE_EVALUATION)
     form = EvaluationForm(posted(request))
@@ -50,6 +56,7 @@ def evaluation_create(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def evaluation_edit(request, key):
     evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
     form = EvaluationEditForm(posted(request), instance=evaluation)
@@ -67,6 +74,7 @@ def evaluation_edit(request, key):
     )
 
 
+@require_safe
 def evaluation_detail(request, key):
     evaluation = get_evaluation_for(request.user, key)
     role = evaluation.membership.role
@@ -99,6 +107,7 @@ def _members_page(request, evaluation, add_form=None, invite_form=None, status=2
     )
 
 
+@require_safe
 def member_list(request, key):
     evaluation = get_evaluation_for(request.user, key)
     return _members_page(request, evaluation)

@@ -5,7 +5,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from cdmo_eval.downloads import private_file_response
 from cdmo_eval.forms import add_service_error, posted
@@ -94,21 +98,25 @@ def _evidence_form(request, kind, candidate, instance=None):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def interview_create(request, pk):
     candidate = get_candidate_for(request.user, pk, Can.EDIT_EVIDENCE)
     return _evidence_form(request, "interview", candidate)
 
 
+@require_http_methods(["GET", "POST"])
 def interview_edit(request, pk):
     interview = get_interview_for(request.user, pk, Can.EDIT_EVIDENCE)
     return _evidence_form(request, "interview", interview.candidate, interview)
 
 
+@require_http_methods(["GET", "POST"])
 def visit_create(request, pk):
     candidate = get_candidate_for(request.user, pk, Can.EDIT_EVIDENCE)
     return _evidence_form(request, "visit", candidate)
 
 
+@require_http_methods(["GET", "POST"])
 def visit_edit(request, pk):
     visit = get_visit_for(request.user, pk, Can.EDIT_EVIDENCE)
     return _evidence_form(request, "visit", visit.candidate, visit)
@@ -132,11 +140,13 @@ def _evidence_detail(request, record, template, attachment_form=None, status=200
     )
 
 
+@require_safe
 def interview_detail(request, pk):
     interview = get_interview_for(request.user, pk)
     return _evidence_detail(request, interview, "partners/interview_detail.html")
 
 
+@require_safe
 def visit_detail(request, pk):
     visit = get_visit_for(request.user, pk)
     return _evidence_detail(request, visit, "partners/visit_detail.html")
@@ -163,6 +173,7 @@ def attachment_add(request, kind, pk):
     return _evidence_detail(request, record, template, attachment_form=form, status=400)
 
 
+@require_safe
 def attachment_download(request, pk):
     attachment = get_attachment_for(request.user, pk)
     return private_file_response(
@@ -198,11 +209,13 @@ def _finding_form(request, candidate, finding):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def finding_create(request, pk):
     candidate = get_candidate_for(request.user, pk, Can.EDIT_EVIDENCE)
     return _finding_form(request, candidate, Finding(candidate=candidate))
 
 
+@require_http_methods(["GET", "POST"])
 def finding_edit(request, pk):
     finding = get_finding_for(request.user, pk, Can.EDIT_EVIDENCE)
     return _finding_form(request, finding.candidate, finding)
@@ -222,6 +235,7 @@ CSV_COLUMNS = [
 ]
 
 
+@require_safe
 def finding_register(request, key):
     evaluation = get_evaluation_for(request.user, key)
     data = request.GET.copy()

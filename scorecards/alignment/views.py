@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cdmo_eval.forms import add_service_error, posted
 from partners.access import Can, get_candidate_for, get_evaluation_for, role_can
@@ -25,6 +26,7 @@ def _chart(categories, series, title):
     )
 
 
+@require_safe
 def dashboard(request, key):
     evaluation = get_evaluation_for(request.user, key)
     data = read.dashboard(
@@ -47,6 +49,7 @@ def dashboard(request, key):
     )
 
 
+@require_safe
 def dashboard_status(request, key):
     """htmx: the results' freshness; asks the page to reload once a newer run is in."""
     evaluation = get_evaluation_for(request.user, key)
@@ -64,6 +67,7 @@ def dashboard_status(request, key):
     return response
 
 
+@require_safe
 def candidate_alignment(request, pk):
     """Why is this candidate's score what it is: contributions of each category and
     criterion, the signals behind derived criteria, the sensitivity result."""
@@ -145,6 +149,7 @@ def _what_if(evaluation, categories, weights) -> dict:
     return context
 
 
+@require_http_methods(["GET", "POST"])
 def what_if(request, key):
     """Try weights (procurement and the lead); only the lead saves them."""
     need = Can.MANAGE if request.method == "POST" else Can.WHAT_IF
@@ -180,6 +185,7 @@ def what_if(request, key):
     )
 
 
+@require_safe
 def what_if_ranking(request, key):
     """htmx: the ranking under the weights of the sliders."""
     evaluation = get_evaluation_for(request.user, key, Can.WHAT_IF)

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cdmo_eval.forms import posted
 from partners.access import Can, get_evaluation_for
@@ -13,6 +14,7 @@ from .importer import import_bundle
 from .schema import InvalidBundle
 
 
+@require_safe
 def bundle_download(request, key):
     """The evaluation as a bundle file, for its leads."""
     evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
@@ -24,6 +26,7 @@ def bundle_download(request, key):
     return response
 
 
+@require_http_methods(["GET", "POST"])
 def bundle_import(request):
     """Create an evaluation from an uploaded bundle; the uploader becomes its lead
     unless the bundle names them. Every problem is listed next to the file field."""

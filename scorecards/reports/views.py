@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cdmo_eval.downloads import private_file_response
 from cdmo_eval.pagination import paginate
@@ -56,6 +56,7 @@ def report_request(request, key):
     return redirect(job)
 
 
+@require_safe
 def report_status(request, pk):
     """A job's state; htmx polls the partial every second while it is queued or
     rendering."""
@@ -73,6 +74,7 @@ def report_status(request, pk):
     )
 
 
+@require_safe
 def report_download(request, pk):
     """The PDF, shown inline: it is a document the app rendered from escaped text,
     not an upload, so the browser's PDF viewer may open it with one click."""
@@ -87,6 +89,7 @@ def report_download(request, pk):
     )
 
 
+@require_safe
 def report_list(request, key):
     """The evaluation's reports and exports. Every member sees the exports (blind
     rules applied); past reports and requests only those allowed to see them."""
@@ -115,6 +118,7 @@ def report_list(request, key):
     )
 
 
+@require_safe
 def report_export(request, key, table, fmt):
     evaluation = get_evaluation_for(request.user, key)
     if table not in exports.TABLES or fmt not in CONTENT_TYPES:

@@ -116,44 +116,6 @@ def test_observer_reads_but_cannot_record(as_user, member, candidate, ops_contac
     assert CultureInterview.objects.count() == 1
 
 
-def test_stranger_gets_404_everywhere(as_user, stranger, candidate, ops_contact):
-    interview = InterviewFactory(candidate=candidate, interviewees=[ops_contact])
-    visit = VisitFactory(candidate=candidate)
-    finding = FindingFactory(candidate=candidate)
-    attachment = Attachment.objects.create(
-        visit=visit,
-        file=SimpleUploadedFile("r.pdf", PDF),
-        original_name="r.pdf",
-        content_type="application/pdf",
-        size=len(PDF),
-        uploaded_by=visit.created_by,
-    )
-    client = as_user(stranger)
-    urls = [
-        candidate.get_absolute_url(),
-        reverse("candidate_list", args=[candidate.evaluation.key]),
-        reverse("finding_register", args=[candidate.evaluation.key]),
-        reverse("interview_create", args=[candidate.pk]),
-        reverse("visit_create", args=[candidate.pk]),
-        reverse("finding_create", args=[candidate.pk]),
-        interview.get_absolute_url(),
-        reverse("interview_edit", args=[interview.pk]),
-        visit.get_absolute_url(),
-        reverse("visit_edit", args=[visit.pk]),
-        reverse("finding_edit", args=[finding.pk]),
-        attachment.get_absolute_url(),
-        reverse("candidate_edit", args=[candidate.pk]),
-    ]
-    for url in urls:
-        assert client.get(url).status_code == 404, url
-    assert (
-        client.post(reverse("candidate_move", args=[candidate.pk])).status_code == 404
-    )
-
-
-# --- forms refuse bad input, keep it, and save nothing --------------------------------
-
-
 def test_future_date_is_refused_and_input_kept(as_user, member, candidate, ops_contact):
     user = member(Role.EVALUATOR)
     response = as_user(user).post(

@@ -279,21 +279,6 @@ def test_dashboard_is_blind_for_evaluators_until_they_submit(
     assert "Scoring is blind" not in page
 
 
-def test_dashboard_and_breakdown_are_404_for_strangers(
-    scoring_evaluation, two_candidates, stranger, as_user
-):
-    strong, _weak = two_candidates
-    client = as_user(stranger)
-    for url in (
-        reverse("dashboard", args=[scoring_evaluation.key]),
-        reverse("dashboard_status", args=[scoring_evaluation.key]),
-        reverse("what_if", args=[scoring_evaluation.key]),
-        reverse("what_if_ranking", args=[scoring_evaluation.key]),
-        reverse("candidate_alignment", args=[strong.pk]),
-    ):
-        assert client.get(url).status_code == 404, url
-
-
 def test_dashboard_queries_do_not_grow_with_candidates(
     scoring_evaluation,
     member,

@@ -87,30 +87,6 @@ def test_declared_conflict_blocks_until_the_lead_overrides(
     )
 
 
-def test_strangers_get_404_on_conflicts_and_overrides(
-    candidate, member, stranger, as_user
-):
-    evaluator = member("evaluator")
-    services.conflict_declare(
-        evaluation=candidate.evaluation,
-        evaluator=evaluator,
-        candidates=[candidate],
-        text="x",
-    )
-    declaration = candidate.conflicts.get()
-    client = as_user(stranger)
-    assert (
-        client.post(
-            reverse("conflict_override", args=[declaration.pk]), {"reason": "r"}
-        ).status_code
-        == 404
-    )
-    assert (
-        client.get(reverse("conflicts", args=[candidate.evaluation.key])).status_code
-        == 404
-    )
-
-
 # --- scorecards -----------------------------------------------------------------------
 
 
@@ -122,17 +98,6 @@ def test_roles_that_do_not_score_cannot_rate(
     assert client.get(reverse("scorecard", args=[candidate.pk])).status_code == status
     assert autosave(client, candidate, scorecard_criteria[0], "4").status_code == status
     assert not Rating.objects.exists()
-
-
-def test_strangers_get_404_on_scorecard_routes(
-    candidate, scorecard_criteria, stranger, as_user
-):
-    client = as_user(stranger)
-    assert client.get(reverse("scorecard", args=[candidate.pk])).status_code == 404
-    assert autosave(client, candidate, scorecard_criteria[0], "4").status_code == 404
-    assert (
-        client.post(reverse("scorecard_submit", args=[candidate.pk])).status_code == 404
-    )
 
 
 def test_autosave_saves_one_row_and_returns_the_new_version(
@@ -454,13 +419,6 @@ def test_drafts_are_never_shown_to_anyone(
     )
     assert "Drew Drafter" not in body
     assert "No scorecard for this candidate has been submitted yet." in body
-
-
-def test_strangers_get_404_on_rating_routes(
-    candidate, rated_by_first, stranger, as_user
-):
-    for name, response in _blind_routes(as_user(stranger), candidate).items():
-        assert response.status_code == 404, name
 
 
 # --- consensus ------------------------------------------------------------------------
