@@ -5,14 +5,14 @@ from django.urls import reverse
 
 from cdmo_eval.tasks import ping
 from scorecards.alignment import jobs, read
-from scorecards.alignment.inputs import alignment_inputs
 from scorecards.models import (
     AlignmentResult,
     AlignmentRun,
     AlignmentState,
     EvaluationCategory,
+    EvaluationCriterion,
+    Kind,
 )
-from scorecards.scoring import compute, to_results_json
 from tests.factories import CandidateFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,21 +68,112 @@ def test_results_are_recomputed_in_process_after_a_submission(
     assert rows[weak.pk].criteria["openness"]["n"] == 4
 
 
-def test_stored_results_match_the_engine_on_the_same_inputs(
+# The biologics template's criteria without a rating: each reads a negotiation
+# signal, and the fixture records no requests, agreements or decisions.
+DERIVED = {
+    "responsiveness",  # communication
+    "overdue_requests",  # communication
+    "amendment_rounds",  # negotiation, and the three below
+    "reviewers_per_round",
+    "decision_speed",
+    "months_to_signature",
+}
+
+
+def test_stored_results_are_the_numbers_the_scoring_rules_give_by_hand(
     scoring_evaluation, two_candidates
 ):
-    spec, _candidates = alignment_inputs(scoring_evaluation)
-    expected = to_results_json(
-        compute(spec), scoring_evaluation.key, spec and scoring_evaluation.as_of or ""
+    """The numbers worked out from DESIGN.md "Scoring" for ``two_candidates``: two
+    evaluators rate every rated criterion 4 (strong) and 2 (weak).
+
+    1. Each rated criterion: mean (4 + 4) / 2 = 4, s = (4 - 1) x 25 = 75; weak
+       (2 - 1) x 25 = 25; n = 2 scorecards. Derived criteria: no signal, no score.
+    2. Categories: Σ wᵢ x 75 / Σ wᵢ = 75 (25) over the scored criteria only, so
+       communication is (2 x 75 + 2 x 75) / (2 + 2) = 75; negotiation has only
+       derived criteria: no score.
+    3. Overall: the eight scored categories (Σ W = 90) all at 75 (25): 75 (25).
+    4. Coverage: Σ W = 100. Quality 20, technical 15, capacity 10, tech transfer
+       10, culture 15, commercial 5, supply 5 are rated in full: 80 %.
+       Communication rates transparency 2 and SME access 2 of its 2 + 2 + 2 + 1:
+       10 x 4 / 7 = 5.714 %. 80 + 5.714 = 85.714, shown as 85.7.
+    5. Spread: σ(4, 4) = 0 in every criterion; no disagreement.
+    6. Culture consistency: no interviews or visits, none.
+    7. Gates (inspection history, data integrity, threshold 2): weak's 2 is not
+       below 2, both qualify.
+    8. Rank: 75 before 25.
+    9. Sensitivity: whatever the weights, 75 beats 25: P(first) 1 and 0, ranks
+       1-1 and 2-2.
+    10. Confidence: coverage >= 80 % but two scorecards, fewer than three: medium.
+    Red flags: no visit to the bulk site, no culture interview.
+    """
+    strong, weak = two_candidates
+    kinds = dict(
+        EvaluationCriterion.objects.filter(evaluation=scoring_evaluation).values_list(
+            "key", "kind"
+        )
     )
+    assert {k for k, kind in kinds.items() if kind == Kind.DERIVED} == DERIVED
+    rated = [k for k, kind in kinds.items() if kind == Kind.RATED]
+    assert len(rated) == 23  # 3 + 3 + 2 + 2 + 2 + 5 + 3 + 3, by category
+
+    def expected(candidate, rank, rating, score, p_first):
+        return {
+            "cdmo": candidate.cdmo.key,
+            "rank": rank,
+            "qualified": True,
+            "overall": score,
+            "coverage": 85.7,
+            "confidence": "medium",
+            "consistency": None,
+            "categories": {
+                "quality": score,
+                "technical": score,
+                "capacity": score,
+                "tech_transfer": score,
+                "communication": score,
+                "culture": score,
+                "negotiation": None,
+                "commercial": score,
+                "supply": score,
+            },
+            "criteria": {
+                **{
+                    k: {"score": score, "mean": rating, "n": 2, "spread": 0.0}
+                    for k in rated
+                },
+                **{
+                    k: {"score": None, "mean": None, "n": 0, "spread": None}
+                    for k in DERIVED
+                },
+            },
+            "signals": {},
+            "p_first": p_first,
+            "rank_range": [rank, rank],
+            "flags": ["bulk_site_not_visited", "no_operations_interview"],
+        }
+
     run = AlignmentState.objects.get(evaluation=scoring_evaluation).current_run
-    assert run.results["candidates"] == expected["candidates"]
-    strong, _weak = two_candidates
-    # every rated criterion scored 4 by everyone: 75 in every rated criterion
-    row = current_rows(scoring_evaluation)[strong.pk]
-    assert row.criteria["inspection_history"]["score"] == 75.0
-    assert row.criteria["inspection_history"]["n"] == 2
-    assert row.criteria["inspection_history"]["spread"] == 0.0
+    assert run.results["candidates"] == [
+        expected(strong, 1, 4.0, 75.0, 1.0),
+        expected(weak, 2, 2.0, 25.0, 0.0),
+    ]
+    # The rows the pages read hold the same numbers.
+    rows = current_rows(scoring_evaluation)
+    for candidate, rank, rating, score in (
+        (strong, 1, 4.0, 75.0),
+        (weak, 2, 2.0, 25.0),
+    ):
+        row = rows[candidate.pk]
+        assert (row.rank, row.overall, row.coverage) == (rank, score, 85.7)
+        assert row.categories["communication"] == score
+        assert row.categories["negotiation"] is None
+        assert row.criteria["inspection_history"] == {
+            "score": score,
+            "mean": rating,
+            "n": 2,
+            "spread": 0.0,
+            "consensus": False,
+        }
 
 
 def test_recompute_is_idempotent_by_fingerprint(scoring_evaluation, two_candidates):
