@@ -1,5 +1,7 @@
 """The recompute job, the dashboard, the breakdown and what-if weights."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -436,6 +438,18 @@ def test_breakdown_contributions_add_up_to_the_overall(
 # --- what-if --------------------------------------------------------------------------
 
 
+def what_if_rows(response) -> list[list[str]]:
+    """The what-if ranking table as text: rank, candidate, overall, change."""
+    body = response.content.decode().split("<tbody>")[1].split("</tbody>")[0]
+    return [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
 def test_what_if_moves_the_ranking_without_saving(
     scoring_evaluation, two_candidates, member, as_user
 ):
@@ -449,7 +463,11 @@ def test_what_if_moves_the_ranking_without_saving(
         reverse("what_if_ranking", args=[scoring_evaluation.key]), weights
     )
     assert response.status_code == 200
-    assert "same" in response.content.decode()
+    # At the saved weights nobody moves: each row says "same" in its Change cell.
+    assert what_if_rows(response) == [
+        ["1", strong.cdmo.name, "75.0 Acceptable", "same"],
+        ["2", weak.cdmo.name, "25.0 Not recommended", "same"],
+    ]
     before = list(
         EvaluationCategory.objects.filter(evaluation=scoring_evaluation).values_list(
             "weight", flat=True
