@@ -398,23 +398,36 @@ def test_dashboard_queries_do_not_grow_with_candidates(
     client = as_user(scoring_evaluation.lead)
     evaluator = declared(member("evaluator"))
 
+    candidates = []
+
     def add(n):
         with django_capture_on_commit_callbacks(execute=True):
             for _ in range(n):
-                fill(
-                    evaluator, CandidateFactory(evaluation=scoring_evaluation), score=3
-                )
+                candidates.append(CandidateFactory(evaluation=scoring_evaluation))
+                fill(evaluator, candidates[-1], score=3)
+
+    def ranks_everyone(response):
+        # A 403 or a redirect would read fewer queries: the ranking must be there,
+        # each candidate at (3 - 1) x 25 = 50.0.
+        assert response.status_code == 200
+        page = response.content.decode()
+        for c in candidates:
+            link = reverse("candidate_alignment", args=[c.pk])
+            assert f'<a href="{link}">{c.cdmo.name}</a>' in page
+        assert page.count('<strong class="fs-5">50.0</strong>') == len(candidates)
 
     add(2)
     url = reverse("dashboard", args=[scoring_evaluation.key])
     with django_assert_max_num_queries(12) as small:
-        client.get(url)
+        response = client.get(url)
+    ranks_everyone(response)
     add(8)
     assert (
         AlignmentResult.objects.filter(run__evaluation=scoring_evaluation).count() >= 10
     )
     with django_assert_max_num_queries(len(small.captured_queries)):
-        client.get(url)
+        response = client.get(url)
+    ranks_everyone(response)
 
 
 def test_breakdown_contributions_add_up_to_the_overall(
