@@ -1,6 +1,10 @@
+import datetime as dt
+
 import pytest
 from django.conf import settings
+from django.shortcuts import resolve_url
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import PASSWORD, UserFactory
 
@@ -55,9 +59,28 @@ def test_password_change(as_user):
     assert user.check_password("Another-pass-2026")
 
 
-def test_idle_sessions_expire():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_AGE <= 60 * 60
+def test_idle_sessions_expire(client, monkeypatch):
+    """Each request extends the session; one left idle past the limit is gone."""
+    UserFactory(username="alice")
+    client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    url = reverse("evaluation_list")
+    age = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    assert age <= dt.timedelta(hours=1)
+    start = timezone.now()
+
+    def at(moment):
+        # The session backend reads the clock here to stamp and check expiry.
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return client.get(url)
+
+    # Busy: a request a minute before the limit, and again a minute before the
+    # limit counted from that one. Each extends the session.
+    assert at(start + age - dt.timedelta(minutes=1)).status_code == 200
+    assert at(start + 2 * age - dt.timedelta(minutes=2)).status_code == 200
+    # Idle: a second past the limit since the last request, back to sign-in.
+    response = at(start + 3 * age - dt.timedelta(minutes=2) + dt.timedelta(seconds=1))
+    assert response.status_code == 302
+    assert response["Location"] == f"{resolve_url(settings.LOGIN_URL)}?next={url}"
 
 
 def test_pages_carry_a_strict_csp_and_no_external_assets(as_user):

@@ -1,18 +1,20 @@
 """The recompute job, the dashboard, the breakdown and what-if weights."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from cdmo_eval.tasks import ping
 from scorecards.alignment import jobs, read
-from scorecards.alignment.inputs import alignment_inputs
 from scorecards.models import (
     AlignmentResult,
     AlignmentRun,
     AlignmentState,
     EvaluationCategory,
+    EvaluationCriterion,
+    Kind,
 )
-from scorecards.scoring import compute, to_results_json
 from tests.factories import CandidateFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,10 +53,9 @@ def test_results_are_recomputed_in_process_after_a_submission(
     strong, weak = two_candidates
     rows = current_rows(scoring_evaluation)
     assert rows[strong.pk].rank == 1 and rows[weak.pk].rank == 2
-    assert (
-        rows[strong.pk].overall == pytest.approx(75.0, abs=0.05)
-        or rows[strong.pk].overall > rows[weak.pk].overall
-    )
+    # (4 - 1) x 25 and (2 - 1) x 25 in every rated criterion
+    assert rows[strong.pk].overall == 75.0
+    assert rows[weak.pk].overall == 25.0
     before = AlignmentState.objects.get(evaluation=scoring_evaluation).current_run_id
     # two more evaluators rate the weak candidate 5: its mean goes from 2 to 3.5
     with django_capture_on_commit_callbacks(execute=True):
@@ -69,21 +70,112 @@ def test_results_are_recomputed_in_process_after_a_submission(
     assert rows[weak.pk].criteria["openness"]["n"] == 4
 
 
-def test_stored_results_match_the_engine_on_the_same_inputs(
+# The biologics template's criteria without a rating: each reads a negotiation
+# signal, and the fixture records no requests, agreements or decisions.
+DERIVED = {
+    "responsiveness",  # communication
+    "overdue_requests",  # communication
+    "amendment_rounds",  # negotiation, and the three below
+    "reviewers_per_round",
+    "decision_speed",
+    "months_to_signature",
+}
+
+
+def test_stored_results_are_the_numbers_the_scoring_rules_give_by_hand(
     scoring_evaluation, two_candidates
 ):
-    spec, _candidates = alignment_inputs(scoring_evaluation)
-    expected = to_results_json(
-        compute(spec), scoring_evaluation.key, spec and scoring_evaluation.as_of or ""
+    """The numbers worked out from DESIGN.md "Scoring" for ``two_candidates``: two
+    evaluators rate every rated criterion 4 (strong) and 2 (weak).
+
+    1. Each rated criterion: mean (4 + 4) / 2 = 4, s = (4 - 1) x 25 = 75; weak
+       (2 - 1) x 25 = 25; n = 2 scorecards. Derived criteria: no signal, no score.
+    2. Categories: Σ wᵢ x 75 / Σ wᵢ = 75 (25) over the scored criteria only, so
+       communication is (2 x 75 + 2 x 75) / (2 + 2) = 75; negotiation has only
+       derived criteria: no score.
+    3. Overall: the eight scored categories (Σ W = 90) all at 75 (25): 75 (25).
+    4. Coverage: Σ W = 100. Quality 20, technical 15, capacity 10, tech transfer
+       10, culture 15, commercial 5, supply 5 are rated in full: 80 %.
+       Communication rates transparency 2 and SME access 2 of its 2 + 2 + 2 + 1:
+       10 x 4 / 7 = 5.714 %. 80 + 5.714 = 85.714, shown as 85.7.
+    5. Spread: σ(4, 4) = 0 in every criterion; no disagreement.
+    6. Culture consistency: no interviews or visits, none.
+    7. Gates (inspection history, data integrity, threshold 2): weak's 2 is not
+       below 2, both qualify.
+    8. Rank: 75 before 25.
+    9. Sensitivity: whatever the weights, 75 beats 25: P(first) 1 and 0, ranks
+       1-1 and 2-2.
+    10. Confidence: coverage >= 80 % but two scorecards, fewer than three: medium.
+    Red flags: no visit to the bulk site, no culture interview.
+    """
+    strong, weak = two_candidates
+    kinds = dict(
+        EvaluationCriterion.objects.filter(evaluation=scoring_evaluation).values_list(
+            "key", "kind"
+        )
     )
+    assert {k for k, kind in kinds.items() if kind == Kind.DERIVED} == DERIVED
+    rated = [k for k, kind in kinds.items() if kind == Kind.RATED]
+    assert len(rated) == 23  # 3 + 3 + 2 + 2 + 2 + 5 + 3 + 3, by category
+
+    def expected(candidate, rank, rating, score, p_first):
+        return {
+            "cdmo": candidate.cdmo.key,
+            "rank": rank,
+            "qualified": True,
+            "overall": score,
+            "coverage": 85.7,
+            "confidence": "medium",
+            "consistency": None,
+            "categories": {
+                "quality": score,
+                "technical": score,
+                "capacity": score,
+                "tech_transfer": score,
+                "communication": score,
+                "culture": score,
+                "negotiation": None,
+                "commercial": score,
+                "supply": score,
+            },
+            "criteria": {
+                **{
+                    k: {"score": score, "mean": rating, "n": 2, "spread": 0.0}
+                    for k in rated
+                },
+                **{
+                    k: {"score": None, "mean": None, "n": 0, "spread": None}
+                    for k in DERIVED
+                },
+            },
+            "signals": {},
+            "p_first": p_first,
+            "rank_range": [rank, rank],
+            "flags": ["bulk_site_not_visited", "no_operations_interview"],
+        }
+
     run = AlignmentState.objects.get(evaluation=scoring_evaluation).current_run
-    assert run.results["candidates"] == expected["candidates"]
-    strong, _weak = two_candidates
-    # every rated criterion scored 4 by everyone: 75 in every rated criterion
-    row = current_rows(scoring_evaluation)[strong.pk]
-    assert row.criteria["inspection_history"]["score"] == 75.0
-    assert row.criteria["inspection_history"]["n"] == 2
-    assert row.criteria["inspection_history"]["spread"] == 0.0
+    assert run.results["candidates"] == [
+        expected(strong, 1, 4.0, 75.0, 1.0),
+        expected(weak, 2, 2.0, 25.0, 0.0),
+    ]
+    # The rows the pages read hold the same numbers.
+    rows = current_rows(scoring_evaluation)
+    for candidate, rank, rating, score in (
+        (strong, 1, 4.0, 75.0),
+        (weak, 2, 2.0, 25.0),
+    ):
+        row = rows[candidate.pk]
+        assert (row.rank, row.overall, row.coverage) == (rank, score, 85.7)
+        assert row.categories["communication"] == score
+        assert row.categories["negotiation"] is None
+        assert row.criteria["inspection_history"] == {
+            "score": score,
+            "mean": rating,
+            "n": 2,
+            "spread": 0.0,
+            "consensus": False,
+        }
 
 
 def test_recompute_is_idempotent_by_fingerprint(scoring_evaluation, two_candidates):
@@ -291,23 +383,36 @@ def test_dashboard_queries_do_not_grow_with_candidates(
     client = as_user(scoring_evaluation.lead)
     evaluator = declared(member("evaluator"))
 
+    candidates = []
+
     def add(n):
         with django_capture_on_commit_callbacks(execute=True):
             for _ in range(n):
-                fill(
-                    evaluator, CandidateFactory(evaluation=scoring_evaluation), score=3
-                )
+                candidates.append(CandidateFactory(evaluation=scoring_evaluation))
+                fill(evaluator, candidates[-1], score=3)
+
+    def ranks_everyone(response):
+        # A 403 or a redirect would read fewer queries: the ranking must be there,
+        # each candidate at (3 - 1) x 25 = 50.0.
+        assert response.status_code == 200
+        page = response.content.decode()
+        for c in candidates:
+            link = reverse("candidate_alignment", args=[c.pk])
+            assert f'<a href="{link}">{c.cdmo.name}</a>' in page
+        assert page.count('<strong class="fs-5">50.0</strong>') == len(candidates)
 
     add(2)
     url = reverse("dashboard", args=[scoring_evaluation.key])
     with django_assert_max_num_queries(12) as small:
-        client.get(url)
+        response = client.get(url)
+    ranks_everyone(response)
     add(8)
     assert (
         AlignmentResult.objects.filter(run__evaluation=scoring_evaluation).count() >= 10
     )
     with django_assert_max_num_queries(len(small.captured_queries)):
-        client.get(url)
+        response = client.get(url)
+    ranks_everyone(response)
 
 
 def test_breakdown_contributions_add_up_to_the_overall(
@@ -331,6 +436,18 @@ def test_breakdown_contributions_add_up_to_the_overall(
 # --- what-if --------------------------------------------------------------------------
 
 
+def what_if_rows(response) -> list[list[str]]:
+    """The what-if ranking table as text: rank, candidate, overall, change."""
+    body = response.content.decode().split("<tbody>")[1].split("</tbody>")[0]
+    return [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
 def test_what_if_moves_the_ranking_without_saving(
     scoring_evaluation, two_candidates, member, as_user
 ):
@@ -344,7 +461,11 @@ def test_what_if_moves_the_ranking_without_saving(
         reverse("what_if_ranking", args=[scoring_evaluation.key]), weights
     )
     assert response.status_code == 200
-    assert "same" in response.content.decode()
+    # At the saved weights nobody moves: each row says "same" in its Change cell.
+    assert what_if_rows(response) == [
+        ["1", strong.cdmo.name, "75.0 Acceptable", "same"],
+        ["2", weak.cdmo.name, "25.0 Not recommended", "same"],
+    ]
     before = list(
         EvaluationCategory.objects.filter(evaluation=scoring_evaluation).values_list(
             "weight", flat=True

@@ -752,23 +752,76 @@ def _paths(node, prefix=()):
             yield from _paths(v, (*prefix, k))
 
 
+def _json_type(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return {str: "string", list: "array", dict: "object"}[type(value)]
+
+
+def _wrong_type(value, original) -> bool:
+    """``value`` cannot stand where ``original`` stood. Null is left out: many
+    fields are optional."""
+    return _json_type(value) not in ("null", _json_type(original))
+
+
+def _json_path(place) -> str:
+    """The path an error names: ``$.scorecards[2].ratings[0].score``. A curve is
+    checked as a whole, so a bad point is reported on its curve."""
+    if "curve" in place:
+        place = place[: place.index("curve") + 1]
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in place)
+
+
+def _at(doc, place):
+    for p in place:
+        doc = doc[p]
+    return doc
+
+
 def test_odd_values_anywhere_are_reported_not_crashed_on(db):
     """Whatever a spreadsheet export puts where, the validator answers with errors
-    (an exception would be a server error on upload)."""
-    rng = random.Random(6)
+    (an exception would be a server error on upload), and a value of the wrong type
+    is reported with its JSON path."""
     places = list(_paths(rich()))
+    original = {place: _at(rich(), place) for place in places}
+
+    # Each odd value in each place, one at a time.
+    for place in places:
+        for odd in ODD_VALUES:
+            doc = rich()
+            _at(doc, place[:-1])[place[-1]] = odd
+            _clean, errors = validate_bundle(doc)
+            if _wrong_type(odd, original[place]):
+                path = _json_path(place)
+                assert path in {e.path for e in errors}, (path, odd, errors)
+
+    # Several at once: where one change removed another's place, the survivors are
+    # still reported.
+    rng = random.Random(6)
     for _ in range(300):
         doc = rich()
+        changed = []
         for _ in range(rng.randint(1, 4)):
-            *parents, last = rng.choice(places)
-            target = doc
+            # A copy: a later change may write into this very list or object.
+            place, odd = rng.choice(places), copy.deepcopy(rng.choice(ODD_VALUES))
             try:
-                for p in parents:
-                    target = target[p]
-                target[last] = rng.choice(ODD_VALUES)
+                _at(doc, place[:-1])[place[-1]] = odd
             except (KeyError, IndexError, TypeError):
-                pass  # an earlier change removed the place
-        validate_bundle(doc)
+                continue  # an earlier change removed the place
+            changed.append((place, odd))
+        _clean, errors = validate_bundle(doc)
+        paths = {e.path for e in errors}
+        for place, odd in changed:
+            try:
+                still_there = _at(doc, place) is odd
+            except (KeyError, IndexError, TypeError):
+                still_there = False
+            if still_there and _wrong_type(odd, original[place]):
+                assert _json_path(place) in paths, (place, odd, errors)
 
 
 def test_a_document_that_is_not_an_object_is_refused(db):

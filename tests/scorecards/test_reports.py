@@ -1,8 +1,9 @@
 """Report jobs, the PDFs they render, and the spreadsheet exports.
 
 Most job tests swap the PDF renderer for a fake that writes a stub file: they test
-the job's states, not WeasyPrint. The content tests render real PDFs of the demo and
-read their text back with pypdf.
+the job's states, not WeasyPrint. The content tests render real PDFs of the demo, and
+the command and real-worker tests real PDFs of their own, and read their text back
+with pypdf.
 """
 
 import csv
@@ -807,8 +808,9 @@ def test_unknown_exports_are_404(candidate, people, as_user):
 # --- the command ------------------------------------------------------------------
 
 
-def test_render_report_command_writes_the_pdf(candidate, people, fake_render, tmp_path):
+def test_render_report_command_writes_the_pdf(candidate, people, tmp_path):
     out = tmp_path / "out" / "report.pdf"
+    stdout = io.StringIO()
 
     call_command(
         "render_report",
@@ -817,13 +819,21 @@ def test_render_report_command_writes_the_pdf(candidate, people, fake_render, tm
         candidate.cdmo.key,
         "--out",
         str(out),
-        stdout=io.StringIO(),
+        stdout=stdout,
     )
 
-    assert out.read_bytes() == STUB_PDF
     job = ReportJob.objects.get()
-    assert job.requested_by == people["lead"]
     assert job.status == ReportJob.Status.READY
+    assert job.requested_by == people["lead"]
+    texts = pdf_texts(out)  # a real PDF, the one the job stored
+    assert out.read_bytes() == job.file.read()
+    cover = one_line(texts[0])
+    assert candidate.cdmo.name in cover
+    assert candidate.evaluation.name in cover
+    assert f"Requested by {people['lead'].get_full_name()}" in cover
+    assert f"{candidate.evaluation.program} · {candidate.cdmo.name}" in texts[1]
+    summary = stdout.getvalue()
+    assert f"{out}: {len(texts)} pages, {out.stat().st_size} bytes" in summary
 
 
 def test_render_report_command_refuses_unknown_names_and_blind_users(
@@ -867,22 +877,23 @@ def test_report_content_reads_a_fixed_number_of_queries(candidate, kind):
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_renders_a_requested_report(
-    celery_worker, evaluation, member, fake_render
-):
+def test_a_real_worker_renders_a_requested_report(celery_worker, evaluation, member):
     import time
 
     # A transactional test starts without the default library (no criteria): the
-    # report is nearly empty, but it goes through the broker and the worker.
+    # report is nearly empty, but it goes through the broker and the worker, and
+    # WeasyPrint renders it there.
     candidate = CandidateFactory(evaluation=evaluation)
     job = services.report_request(
         evaluation=evaluation, candidate=candidate, by=member(Role.LEAD)
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while job.is_active and time.monotonic() < deadline:
         time.sleep(0.2)
         job.refresh_from_db()
 
     assert job.status == ReportJob.Status.READY, job.error
-    assert job.file.read() == STUB_PDF
-    assert candidate.cdmo.name in fake_render[-1]
+    texts = pdf_texts(job.file.path)
+    assert job.pages == len(texts)
+    assert candidate.cdmo.name in texts[0]  # the cover
+    assert evaluation.name in one_line(texts[0])

@@ -541,14 +541,35 @@ def test_scoring_pages_keep_a_constant_number_of_queries(
             return reverse("scoring", args=[scoring_evaluation.key])
         return reverse("candidate_ratings", args=[candidates[0].pk])
 
+    def shows(response, sentence, columns):
+        # A 403 or a redirect would read fewer queries: the page must be there.
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert sentence in html
+        for name in columns:
+            assert f'<th scope="col">{name}</th>' in html
+
+    first_two = [u.get_full_name() for u in evaluators]
     small = grow(1)
     with django_assert_max_num_queries(16) as small_ctx:
-        client.get(url(small))
+        response = client.get(url(small))
+    if page == "scoring":
+        # The lead and two evaluators owe one scorecard; the evaluators submitted.
+        shows(response, "2 of 3 scorecards submitted.", [small[0].cdmo.name])
+    else:
+        shows(response, "2 submitted scorecards.", first_two)
     for _ in range(3):
         evaluators.append(declared(member("evaluator")))
-    grow(4)
+    everyone = small + grow(4)
     with django_assert_max_num_queries(len(small_ctx.captured_queries)):
-        client.get(url(small))
+        response = client.get(url(small))
+    if page == "scoring":
+        # Six scorers owe five each (30); submitted 2 + 5 x 4 = 22.
+        names = [c.cdmo.name for c in everyone]
+        shows(response, "22 of 30 scorecards submitted.", names)
+    else:
+        # The newcomers rated only the new candidates.
+        shows(response, "2 submitted scorecards.", first_two)
 
 
 def test_overview_shows_scoring_progress(
