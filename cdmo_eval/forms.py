@@ -1,7 +1,9 @@
 """Form helpers shared by every app."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_error(form: forms.Form, exc: ValidationError, field: str | None = None):
@@ -19,3 +21,26 @@ def posted(request, files: bool = False):
     if request.method != "POST":
         return (None, None) if files else None
     return (request.POST, request.FILES) if files else request.POST
+
+
+class ReasonForm(forms.Form):
+    """Why a change is made: asked for wherever the change must be explained."""
+
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+def submit_small_form(request, form, call, *, done: str, invalid: str) -> None:
+    """A one-button form posted from a page that is then shown again: validate,
+    call the service with the cleaned data, and say in a message what happened."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return
+    try:
+        call(form.cleaned_data)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)

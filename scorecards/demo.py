@@ -12,7 +12,7 @@ from django.utils import timezone
 from partners.events import notify_inputs_changed
 from partners.models import CultureInterview, Evaluation, SiteVisit
 
-from .default_library import install as install_default_library
+from .library.default import install as install_default_library
 from .models import (
     ConflictDeclaration,
     ConsensusRating,
@@ -24,7 +24,7 @@ from .models import (
     Source,
     Template,
 )
-from .services import evaluation_snapshot
+from .setup.services import evaluation_snapshot
 
 # Base ratings in the order of the default library's scorecard criteria.
 PROFILES = {

@@ -10,10 +10,10 @@ from partners.access import Can, may, user_can
 from partners.models import CultureInterview
 from partners.panels import Panel, register
 
-from . import selectors
 from .access import reports_allowed
-from .forms import EvidenceRatingsForm
 from .models import Rating, Source
+from .rating import selectors
+from .rating.forms import EvidenceRatingsForm
 from .reports.selectors import latest_report_job
 from .reports.services import is_stalled
 

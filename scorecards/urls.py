@@ -1,68 +1,71 @@
 from django.urls import path
 
-from . import views
 from .alignment import views as alignment_views
 from .bundles import views as bundle_views
+from .rating import views as rating_views
 from .reports import views as report_views
+from .setup import views as setup_views
 
 urlpatterns = [
-    path("evaluations/<slug:key>/criteria/", views.criteria, name="criteria"),
+    path("evaluations/<slug:key>/criteria/", setup_views.criteria, name="criteria"),
     path(
         "evaluations/<slug:key>/criteria/snapshot/",
-        views.criteria_snapshot,
+        setup_views.criteria_snapshot,
         name="criteria_snapshot",
     ),
-    path("evaluations/<slug:key>/weights/", views.weights, name="weights"),
-    path("evaluations/<slug:key>/scoring/", views.scoring, name="scoring"),
+    path("evaluations/<slug:key>/weights/", setup_views.weights, name="weights"),
+    path("evaluations/<slug:key>/scoring/", rating_views.scoring, name="scoring"),
     path(
         "evaluations/<slug:key>/scoring/<slug:action>/",
-        views.scoring_phase,
+        setup_views.scoring_phase,
         name="scoring_phase",
     ),
-    path("evaluations/<slug:key>/conflicts/", views.conflicts, name="conflicts"),
+    path("evaluations/<slug:key>/conflicts/", setup_views.conflicts, name="conflicts"),
     path(
         "conflicts/<int:pk>/override/",
-        views.conflict_override,
+        setup_views.conflict_override,
         name="conflict_override",
     ),
     path(
         "evaluations/<slug:key>/ratings.csv",
-        views.ratings_export,
+        rating_views.ratings_export,
         name="ratings_export",
     ),
-    path("candidates/<int:pk>/scorecard/", views.scorecard, name="scorecard"),
+    path("candidates/<int:pk>/scorecard/", rating_views.scorecard, name="scorecard"),
     path(
         "candidates/<int:pk>/scorecard/ratings/<int:criterion_pk>/",
-        views.rating_autosave,
+        rating_views.rating_autosave,
         name="rating_autosave",
     ),
     path(
         "candidates/<int:pk>/scorecard/submit/",
-        views.scorecard_submit,
+        rating_views.scorecard_submit,
         name="scorecard_submit",
     ),
     path(
-        "scorecards/<int:pk>/reopen/", views.scorecard_reopen, name="scorecard_reopen"
+        "scorecards/<int:pk>/reopen/",
+        rating_views.scorecard_reopen,
+        name="scorecard_reopen",
     ),
     path(
         "candidates/<int:pk>/ratings/",
-        views.candidate_ratings,
+        rating_views.candidate_ratings,
         name="candidate_ratings",
     ),
     path(
         "candidates/<int:pk>/ratings.json",
-        views.candidate_ratings_json,
+        rating_views.candidate_ratings_json,
         name="candidate_ratings_json",
     ),
-    path("candidates/<int:pk>/consensus/", views.consensus, name="consensus"),
+    path("candidates/<int:pk>/consensus/", rating_views.consensus, name="consensus"),
     path(
         "candidates/<int:pk>/consensus/<int:criterion_pk>/",
-        views.consensus_record,
+        rating_views.consensus_record,
         name="consensus_record",
     ),
     path(
         "<slug:kind>/<int:pk>/ratings/",
-        views.evidence_ratings,
+        rating_views.evidence_ratings,
         name="evidence_ratings",
     ),
 ]

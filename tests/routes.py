@@ -27,8 +27,9 @@ from django.utils import timezone
 
 from partners import services as partners_services
 from partners.models import Attachment, Candidate, Evaluation, Role
-from scorecards import services as scoring
 from scorecards.models import EvaluationCriterion, Kind, ReportJob, Template
+from scorecards.rating import services as rating_services
+from scorecards.setup import services as setup_services
 from tests.factories import (
     AgreementFactory,
     AmendmentRoundFactory,
@@ -94,10 +95,10 @@ def build_world() -> World:
     MembershipFactory(evaluation=other, user=users["stranger"], role=Role.LEAD)
 
     lead = users["lead"]
-    scoring.evaluation_snapshot(
+    setup_services.evaluation_snapshot(
         evaluation=evaluation, template=Template.objects.get(key="biologics"), by=lead
     )
-    scoring.scoring_open(evaluation=evaluation, by=lead)
+    setup_services.scoring_open(evaluation=evaluation, by=lead)
 
     cdmo = CdmoFactory(key="acme", name="Acme Biologics")
     site = SiteFactory(cdmo=cdmo, key="acme-dub", name="Dublin")
@@ -107,10 +108,10 @@ def build_world() -> World:
 
     evaluator = users["evaluator"]
     for user in (lead, evaluator, second):
-        scoring.conflict_declare(
+        setup_services.conflict_declare(
             evaluation=evaluation, evaluator=user, candidates=[], text=""
         )
-    conflict = scoring.conflict_declare(
+    conflict = setup_services.conflict_declare(
         evaluation=evaluation,
         evaluator=evaluator,
         candidates=[conflicted],
@@ -123,11 +124,11 @@ def build_world() -> World:
     )
     drafts = {}
     for user in (lead, evaluator, second):
-        drafts[user.username] = sc = scoring.scorecard_start(
+        drafts[user.username] = sc = rating_services.scorecard_start(
             candidate=candidate, evaluator=user
         )
         for criterion in criteria if user is second else criteria[:1]:
-            scoring.rating_save(
+            rating_services.rating_save(
                 scorecard=sc,
                 criterion=criterion,
                 score=3,
@@ -135,7 +136,9 @@ def build_world() -> World:
                 seen_version=None,
                 by=user,
             )
-    submitted = scoring.scorecard_submit(scorecard=drafts["evaluator2"], by=second)
+    submitted = rating_services.scorecard_submit(
+        scorecard=drafts["evaluator2"], by=second
+    )
 
     interview = InterviewFactory(
         candidate=candidate, created_by=evaluator, interviewees=[contact]
@@ -164,7 +167,7 @@ def build_world() -> World:
         candidate=candidate, owner=evaluator, created_by=evaluator
     )
     meeting = SteeringMeetingFactory(candidate=candidate, created_by=lead)
-    scoring.consensus_record(
+    rating_services.consensus_record(
         candidate=candidate,
         criterion=criteria[1],
         score=4,

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from cdmo_eval.forms import add_service_error, posted
 from partners.access import Can, get_candidate_for, get_evaluation_for, role_can
 
-from .. import services
 from ..access import ratings_visible, reports_allowed, visible_rating_candidates
 from ..charts import category_chart_svg
 from ..models import EvaluationCategory
 from ..scoring import InvalidEvaluation, compute
+from ..setup import services
 from . import read
 from .inputs import alignment_inputs
 

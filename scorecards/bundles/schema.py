@@ -44,8 +44,8 @@ from partners.models import (
 )
 
 from ..models import Kind, Scorecard, Source
+from ..rating.services import RATIONALE_REQUIRED
 from ..scoring import KNOWN_SIGNALS, Band, validate_bands, validate_curve
-from ..services import RATIONALE_REQUIRED
 
 FORMAT = "cdmo-eval/1"
 

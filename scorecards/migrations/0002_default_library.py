@@ -1,10 +1,10 @@
-"""Install the default criteria library (scorecards/default_library.py)."""
+"""Install the default criteria library (scorecards/library/default.py)."""
 
 from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from scorecards.default_library import install
+    from scorecards.library.default import install
 
     install(apps)
 

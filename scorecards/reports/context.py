@@ -23,8 +23,9 @@ from partners.selectors import candidate_evidence
 from ..alignment.read import FLAG_LABELS, FLAG_SENTENCES, current_results
 from ..charts import category_chart_svg, score_bar_svg
 from ..models import AlignmentResult, AlignmentRun, Kind, Source
+from ..rating.selectors import DISAGREEMENT, ratings_table
 from ..scoring import CULTURE_CATEGORY, FLAG_CODES, ROBUST_P_FIRST
-from ..selectors import DISAGREEMENT, evaluation_categories, ratings_table
+from ..setup.selectors import evaluation_categories
 
 REPORT_TEMPLATE_VERSION = "1"
 """Raise when a report template changes what it shows: a new version never reuses

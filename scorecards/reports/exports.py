@@ -27,7 +27,7 @@ from cdmo_eval.spreadsheets import csv_safe
 from partners.models import Evaluation
 from partners.selectors import evaluation_findings
 
-from ..selectors import evaluation_categories
+from ..setup.selectors import evaluation_categories
 from .context import current_alignment
 
 

@@ -1,8 +1,9 @@
 import pytest
 
 from partners.models import Evaluation
-from scorecards import services
 from scorecards.models import EvaluationCriterion, Kind, Template
+from scorecards.rating import services as rating_services
+from scorecards.setup import services as setup_services
 from tests.factories import CandidateFactory
 
 
@@ -10,7 +11,7 @@ from tests.factories import CandidateFactory
 def scoring_evaluation(evaluation, member):
     """The evaluation with the default biologics criteria and scoring open."""
     lead = member("lead")
-    services.evaluation_snapshot(
+    setup_services.evaluation_snapshot(
         evaluation=evaluation, template=Template.objects.get(key="biologics"), by=lead
     )
     evaluation.status = Evaluation.Status.SCORING
@@ -38,7 +39,7 @@ def declared(scoring_evaluation):
     """Make ``user`` declare no conflict."""
 
     def declare(user):
-        services.conflict_declare(
+        setup_services.conflict_declare(
             evaluation=scoring_evaluation, evaluator=user, candidates=[], text=""
         )
         return user
@@ -51,9 +52,9 @@ def fill(scorecard_criteria):
     """Rate every scorecard criterion of ``user``'s scorecard for ``candidate``."""
 
     def fill_in(user, candidate, score=3, submit=True):
-        sc = services.scorecard_start(candidate=candidate, evaluator=user)
+        sc = rating_services.scorecard_start(candidate=candidate, evaluator=user)
         for criterion in scorecard_criteria:
-            services.rating_save(
+            rating_services.rating_save(
                 scorecard=sc,
                 criterion=criterion,
                 score=score,
@@ -62,7 +63,7 @@ def fill(scorecard_criteria):
                 by=user,
             )
         if submit:
-            services.scorecard_submit(scorecard=sc, by=user)
+            rating_services.scorecard_submit(scorecard=sc, by=user)
         return sc
 
     return fill_in

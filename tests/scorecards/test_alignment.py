@@ -264,8 +264,9 @@ def test_a_real_worker_recomputes_after_a_submission(request):
     from django.db import OperationalError
 
     from partners.models import Evaluation
-    from scorecards import services
     from scorecards.models import EvaluationCriterion, Kind, Template
+    from scorecards.rating import services as rating_services
+    from scorecards.setup import services as setup_services
     from tests.factories import EvaluationFactory, MembershipFactory, UserFactory
 
     evaluation = EvaluationFactory(status=Evaluation.Status.SCORING)
@@ -276,21 +277,21 @@ def test_a_real_worker_recomputes_after_a_submission(request):
     if not Template.objects.exists():
         from django.apps import apps
 
-        from scorecards.default_library import install
+        from scorecards.library.default import install
 
         install(apps)
-    services.evaluation_snapshot(
+    setup_services.evaluation_snapshot(
         evaluation=evaluation, template=Template.objects.get(key="biologics"), by=lead
     )
     candidate = CandidateFactory(evaluation=evaluation)
-    services.conflict_declare(
+    setup_services.conflict_declare(
         evaluation=evaluation, evaluator=evaluator, candidates=[], text=""
     )
-    sc = services.scorecard_start(candidate=candidate, evaluator=evaluator)
+    sc = rating_services.scorecard_start(candidate=candidate, evaluator=evaluator)
     for c in EvaluationCriterion.objects.filter(
         evaluation=evaluation, kind=Kind.RATED, by_scorecard=True
     ):
-        services.rating_save(
+        rating_services.rating_save(
             scorecard=sc,
             criterion=c,
             score=4,
@@ -309,7 +310,7 @@ def test_a_real_worker_recomputes_after_a_submission(request):
     AlignmentState.objects.filter(evaluation=evaluation).update(queued_at=None)
     request.getfixturevalue("celery_worker")
     assert ping.delay().get(timeout=20)["pong"]
-    services.scorecard_submit(scorecard=sc, by=evaluator)
+    rating_services.scorecard_submit(scorecard=sc, by=evaluator)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         time.sleep(0.5)
@@ -498,8 +499,8 @@ def test_what_if_reorders_when_weights_favour_the_other(
     django_capture_on_commit_callbacks,
 ):
     """A candidate strong only on culture overtakes when culture weighs most."""
-    from scorecards import services
     from scorecards.models import EvaluationCriterion, Kind
+    from scorecards.rating import services as rating_services
 
     culture_star = CandidateFactory(evaluation=scoring_evaluation)
     quality_star = CandidateFactory(evaluation=scoring_evaluation)
@@ -512,10 +513,12 @@ def test_what_if_reorders_when_weights_favour_the_other(
             (culture_star, "culture"),
             (quality_star, "quality"),
         ):
-            sc = services.scorecard_start(candidate=candidate, evaluator=evaluator)
+            sc = rating_services.scorecard_start(
+                candidate=candidate, evaluator=evaluator
+            )
             for c in criteria:
                 score = 5 if c.category.key == strong_in else 3
-                services.rating_save(
+                rating_services.rating_save(
                     scorecard=sc,
                     criterion=c,
                     score=score,
@@ -523,7 +526,7 @@ def test_what_if_reorders_when_weights_favour_the_other(
                     seen_version=None,
                     by=evaluator,
                 )
-            services.scorecard_submit(scorecard=sc, by=evaluator)
+            rating_services.scorecard_submit(scorecard=sc, by=evaluator)
     weights = {
         f"w-{c.key}": 1
         for c in EvaluationCategory.objects.filter(evaluation=scoring_evaluation)

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from partners.models import Evaluation
-from scorecards import services
 from scorecards.models import (
     Category,
     Criterion,
@@ -16,6 +15,7 @@ from scorecards.models import (
     Template,
 )
 from scorecards.scoring import KNOWN_SIGNALS
+from scorecards.setup import services as setup_services
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -199,7 +199,7 @@ def test_admin_library_pages_open(admin_client):
 
 def test_snapshot_is_frozen_against_later_library_edits(evaluation, member):
     lead = member("lead")
-    services.evaluation_snapshot(
+    setup_services.evaluation_snapshot(
         evaluation=evaluation, template=Template.objects.get(key="biologics"), by=lead
     )
     Category.objects.filter(key="quality").update(weight=99, name="Changed")
@@ -212,7 +212,7 @@ def test_snapshot_is_frozen_against_later_library_edits(evaluation, member):
     assert inspection.weight == 3
     assert inspection.anchors["1"].startswith("Open warning letter")
     with pytest.raises(ValidationError):
-        services.evaluation_snapshot(
+        setup_services.evaluation_snapshot(
             evaluation=evaluation,
             template=Template.objects.get(key="biologics"),
             by=lead,
@@ -255,7 +255,7 @@ def test_strangers_get_404_on_criteria_pages(evaluation, stranger, as_user):
 
 def test_lead_adjusts_weights_before_scoring_opens(evaluation, member, as_user):
     lead = member("lead")
-    services.evaluation_snapshot(
+    setup_services.evaluation_snapshot(
         evaluation=evaluation, template=Template.objects.get(key="biologics"), by=lead
     )
     client = as_user(lead)
@@ -279,12 +279,12 @@ def test_lead_adjusts_weights_before_scoring_opens(evaluation, member, as_user):
     culture.refresh_from_db()
     assert culture.weight == 25
     # once scoring opens, criterion weights are frozen
-    services.scoring_open(evaluation=evaluation, by=lead)
+    setup_services.scoring_open(evaluation=evaluation, by=lead)
     evaluation.refresh_from_db()
     assert evaluation.status == Evaluation.Status.SCORING
     criterion = EvaluationCriterion.objects.filter(evaluation=evaluation).first()
     with pytest.raises(ValidationError):
-        services.weights_save(
+        setup_services.weights_save(
             evaluation=evaluation,
             category_weights={},
             criterion_weights={criterion.pk: 5},

@@ -10,9 +10,9 @@ from django.http import Http404
 from django.urls import reverse
 
 from partners.events import inputs_changed
-from scorecards import services
 from scorecards.access import get_own_scorecard_for
 from scorecards.models import ConsensusRating, EvaluationCriterion, Rating, Scorecard
+from scorecards.rating import services as rating_services
 from tests.factories import CandidateFactory, InterviewFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -188,9 +188,9 @@ def test_submit_needs_every_criterion_and_reasons_for_extremes(
     candidate, scorecard_criteria, member, declared, as_user
 ):
     evaluator = declared(member("evaluator"))
-    sc = services.scorecard_start(candidate=candidate, evaluator=evaluator)
+    sc = rating_services.scorecard_start(candidate=candidate, evaluator=evaluator)
     for criterion in scorecard_criteria[:-1]:
-        services.rating_save(
+        rating_services.rating_save(
             scorecard=sc,
             criterion=criterion,
             score=4,
@@ -203,7 +203,7 @@ def test_submit_needs_every_criterion_and_reasons_for_extremes(
     client.post(reverse("scorecard_submit", args=[candidate.pk]))
     sc.refresh_from_db()
     assert not sc.is_submitted
-    services.rating_save(
+    rating_services.rating_save(
         scorecard=sc,
         criterion=last,
         score=5,
@@ -212,9 +212,9 @@ def test_submit_needs_every_criterion_and_reasons_for_extremes(
         by=evaluator,
     )
     with pytest.raises(ValidationError, match="needs a rationale"):
-        services.scorecard_submit(scorecard=sc, by=evaluator)
+        rating_services.scorecard_submit(scorecard=sc, by=evaluator)
     rating = Rating.objects.get(scorecard=sc, criterion=last)
-    services.rating_save(
+    rating_services.rating_save(
         scorecard=sc,
         criterion=last,
         score=5,
@@ -275,9 +275,9 @@ def test_someone_else_cannot_write_into_my_scorecard(
 ):
     mine = declared(member("evaluator"))
     other = declared(member("evaluator"))
-    sc = services.scorecard_start(candidate=candidate, evaluator=mine)
+    sc = rating_services.scorecard_start(candidate=candidate, evaluator=mine)
     criterion = scorecard_criteria[0]
-    services.rating_save(
+    rating_services.rating_save(
         scorecard=sc,
         criterion=criterion,
         score=3,
@@ -490,7 +490,7 @@ def test_interviewer_rates_culture_criteria_from_the_interview(
     client.post(url, {f"crit-{openness.pk}": "7"})
     assert Rating.objects.get(interview=interview).score == 2
     with pytest.raises(ValidationError):
-        services.evidence_ratings_save(
+        rating_services.evidence_ratings_save(
             record=interview, scores={cost.pk: 3}, by=evaluator
         )
 

@@ -1,3 +1,7 @@
+"""Pages of scoring: the scoring home, the scorecard (autosaved rows, submit,
+reopen), who rated what (blind until submitted), consensus, and the ratings an
+interview or visit gives."""
+
 import csv
 
 from django.contrib import messages
@@ -12,7 +16,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from cdmo_eval.forms import add_service_error, posted
+from cdmo_eval.forms import ReasonForm, add_service_error, posted, submit_small_form
 from cdmo_eval.spreadsheets import csv_safe
 from partners.access import (
     Can,
@@ -20,14 +24,11 @@ from partners.access import (
     get_evaluation_for,
     get_interview_for,
     get_visit_for,
-    role_can,
+    may,
 )
 from partners.models import CultureInterview, Evaluation
 
-from . import selectors, services
-from .access import (
-    get_conflict_for,
-    get_conflicts_evaluation_for,
+from ..access import (
     get_own_scorecard_for,
     get_rated_criterion,
     get_scorecard_criterion,
@@ -35,143 +36,27 @@ from .access import (
     ratings_visible,
     visible_rating_candidates,
 )
-from .forms import (
-    ConflictForm,
-    ConsensusForm,
-    EvidenceRatingsForm,
-    RatingForm,
-    ReasonForm,
-    TemplateChoiceForm,
-    WeightsForm,
-)
-from .models import (
-    EvaluationSetup,
+from ..models import (
     Rating,
     Source,
 )
-
-
-def _can(evaluation, capability) -> bool:
-    return role_can(evaluation.membership.role, capability)
-
-
-# --- criteria, weights and the scoring phase ------------------------------------------
-
-
-@require_safe
-def criteria(request, key):
-    evaluation = get_evaluation_for(request.user, key)
-    setup = EvaluationSetup.objects.filter(evaluation=evaluation).first()
-    categories = selectors.evaluation_categories(evaluation)
-    can_manage = _can(evaluation, Can.MANAGE)
-    template_form = weights_form = None
-    if can_manage and setup is None:
-        template_form = TemplateChoiceForm()
-    elif can_manage and evaluation.status != Evaluation.Status.DECIDED:
-        in_setup = evaluation.status == Evaluation.Status.SETUP
-        weights_form = WeightsForm(
-            categories=categories,
-            criteria=[c for cat in categories for c in cat.criteria.all()]
-            if in_setup
-            else (),
-        )
-    return render(
-        request,
-        "scorecards/criteria.html",
-        {
-            "evaluation": evaluation,
-            "setup": setup,
-            "categories": categories,
-            "total_weight": sum(c.weight for c in categories),
-            "can_manage": can_manage,
-            "template_form": template_form,
-            "weights_form": weights_form,
-        },
-    )
-
-
-@require_POST
-def criteria_snapshot(request, key):
-    evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
-    _submit_small_form(
-        request,
-        TemplateChoiceForm(request.POST),
-        lambda data: services.evaluation_snapshot(
-            evaluation=evaluation, template=data["template"], by=request.user
-        ),
-        done=_("Criteria copied from the template."),
-        invalid=_("Choose a template."),
-    )
-    return redirect("criteria", key=evaluation.key)
-
-
-@require_http_methods(["GET", "POST"])
-def weights(request, key):
-    evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
-    categories = selectors.evaluation_categories(evaluation)
-    in_setup = evaluation.status == Evaluation.Status.SETUP
-    form = WeightsForm(
-        posted(request),
-        categories=categories,
-        criteria=[c for cat in categories for c in cat.criteria.all()]
-        if in_setup
-        else (),
-    )
-    if request.method == "POST" and form.is_valid():
-        category_weights, criterion_weights = form.weights()
-        try:
-            services.weights_save(
-                evaluation=evaluation,
-                category_weights=category_weights,
-                criterion_weights=criterion_weights,
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Weights saved."))
-            return redirect("criteria", key=evaluation.key)
-    return render(
-        request,
-        "scorecards/weights.html",
-        {"evaluation": evaluation, "form": form, "categories": categories},
-        status=400 if form.errors else 200,
-    )
-
-
-@require_POST
-def scoring_phase(request, key, action):
-    evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
-    service = {"open": services.scoring_open, "close": services.scoring_close}.get(
-        action
-    )
-    if service is None:
-        raise Http404
-    try:
-        service(evaluation=evaluation, by=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("Scoring is open.") if action == "open" else _("Scoring is closed."),
-        )
-    return redirect("scoring", key=evaluation.key)
-
-
-# --- the scoring home, conflicts ------------------------------------------------------
+from ..setup import selectors as setup_selectors
+from . import selectors, services
+from .forms import (
+    ConsensusForm,
+    EvidenceRatingsForm,
+    RatingForm,
+)
 
 
 @require_safe
 def scoring(request, key):
     evaluation = get_evaluation_for(request.user, key)
-    can_score = _can(evaluation, Can.SCORE)
+    can_score = may(evaluation, Can.SCORE)
     progress = selectors.scoring_progress(evaluation)
     mine = selectors.my_scorecards(evaluation, request.user) if can_score else {}
     declarations = (
-        selectors.conflicts_for(evaluation, request.user) if can_score else []
+        setup_selectors.conflicts_for(evaluation, request.user) if can_score else []
     )
     return render(
         request,
@@ -180,7 +65,7 @@ def scoring(request, key):
             "evaluation": evaluation,
             "progress": progress,
             "can_score": can_score,
-            "can_manage": _can(evaluation, Can.MANAGE),
+            "can_manage": may(evaluation, Can.MANAGE),
             "declared": bool(declarations),
             "my_conflicts": {d.candidate_id for d in declarations if d.blocks},
             "mine": [(c, mine.get(c.pk)) for c in progress.candidates],
@@ -188,57 +73,6 @@ def scoring(request, key):
             "is_open": evaluation.status == Evaluation.Status.SCORING,
         },
     )
-
-
-@require_http_methods(["GET", "POST"])
-def conflicts(request, key):
-    evaluation = get_conflicts_evaluation_for(request.user, key)
-    can_manage = _can(evaluation, Can.MANAGE)
-    form = ConflictForm(posted(request), candidates=evaluation.candidates.all())
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.conflict_declare(
-                    evaluation=evaluation,
-                    evaluator=request.user,
-                    candidates=list(form.cleaned_data["candidates"]),
-                    text=form.cleaned_data["text"],
-                )
-            except ValidationError as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("Your declaration is recorded."))
-                return redirect("scoring", key=evaluation.key)
-    return render(
-        request,
-        "scorecards/conflicts.html",
-        {
-            "evaluation": evaluation,
-            "form": form,
-            "mine": selectors.conflicts_for(evaluation, request.user),
-            "all": selectors.conflicts_for(evaluation) if can_manage else None,
-            "override_form": ReasonForm(),
-        },
-        status=400 if form.errors else 200,
-    )
-
-
-@require_POST
-def conflict_override(request, pk):
-    declaration = get_conflict_for(request.user, pk, Can.MANAGE)
-    _submit_small_form(
-        request,
-        ReasonForm(request.POST),
-        lambda data: services.conflict_override(
-            declaration=declaration, reason=data["reason"], by=request.user
-        ),
-        done=_("Override recorded."),
-        invalid=_("Give a reason for the override."),
-    )
-    return redirect("conflicts", key=declaration.evaluation.key)
-
-
-# --- the scorecard --------------------------------------------------------------------
 
 
 def _rating_forms(request, scorecard, candidate, data=None):
@@ -409,7 +243,7 @@ def scorecard_submit(request, pk):
 @require_POST
 def scorecard_reopen(request, pk):
     sc = get_scorecard_for(request.user, pk, Can.MANAGE)
-    _submit_small_form(
+    submit_small_form(
         request,
         ReasonForm(request.POST),
         lambda data: services.scorecard_reopen(
@@ -419,9 +253,6 @@ def scorecard_reopen(request, pk):
         invalid=_("Give a reason for reopening."),
     )
     return redirect("candidate_ratings", pk=sc.candidate_id)
-
-
-# --- who rated what: blind until submitted --------------------------------------------
 
 
 def _visible_table(request, candidate):
@@ -447,7 +278,7 @@ def candidate_ratings(request, pk):
             "evaluation": candidate.evaluation,
             "candidate": candidate,
             "table": table,
-            "can_manage": _can(candidate.evaluation, Can.MANAGE),
+            "can_manage": may(candidate.evaluation, Can.MANAGE),
             "reason_form": ReasonForm(),
         },
     )
@@ -510,9 +341,6 @@ def ratings_export(request, key):
     return response
 
 
-# --- consensus ------------------------------------------------------------------------
-
-
 @require_safe
 def consensus(request, pk):
     candidate = get_candidate_for(request.user, pk, Can.MANAGE)
@@ -564,9 +392,6 @@ def consensus_record(request, pk, criterion_pk):
     )
 
 
-# --- interview and visit ratings ------------------------------------------------------
-
-
 @require_POST
 def evidence_ratings(request, kind, pk):
     getter = {"interviews": get_interview_for, "visits": get_visit_for}.get(kind)
@@ -577,7 +402,7 @@ def evidence_ratings(request, kind, pk):
         Source.INTERVIEW if isinstance(record, CultureInterview) else Source.SITE_VISIT
     )
     criteria_list = selectors.evidence_criteria(record.candidate.evaluation_id, source)
-    _submit_small_form(
+    submit_small_form(
         request,
         EvidenceRatingsForm(request.POST, criteria=criteria_list, current={}),
         lambda data: services.evidence_ratings_save(
@@ -589,18 +414,3 @@ def evidence_ratings(request, kind, pk):
         invalid=_("Ratings are 1 to 5; nothing was saved."),
     )
     return redirect(record.get_absolute_url() + "#ratings")
-
-
-def _submit_small_form(request, form, call, *, done: str, invalid: str) -> None:
-    """A one-button form posted from a page that is then shown again: validate,
-    call the service with the cleaned data, and say in a message what happened."""
-    if not form.is_valid():
-        messages.error(request, invalid)
-        return
-    try:
-        call(form.cleaned_data)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done)

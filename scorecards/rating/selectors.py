@@ -16,10 +16,9 @@ from partners.models import (
     SiteVisit,
 )
 
-from .models import (
+from ..models import (
     ConflictDeclaration,
     ConsensusRating,
-    EvaluationCategory,
     EvaluationCriterion,
     Kind,
     Rating,
@@ -29,14 +28,6 @@ from .models import (
 
 DISAGREEMENT = 2
 """max − min at which evaluators disagree (scoring rule 5)."""
-
-
-def evaluation_categories(evaluation: Evaluation) -> list[EvaluationCategory]:
-    return list(
-        EvaluationCategory.objects.filter(evaluation=evaluation).prefetch_related(
-            "criteria"
-        )
-    )
 
 
 def scorecard_criteria(evaluation_id: int) -> list[EvaluationCriterion]:
@@ -248,15 +239,6 @@ def ratings_table(candidate: Candidate) -> RatingsTable:
     return RatingsTable(
         evaluators=[sc.evaluator for sc in submitted], rows=rows, submitted=submitted
     )
-
-
-def conflicts_for(evaluation: Evaluation, user=None):
-    rows = ConflictDeclaration.objects.filter(evaluation=evaluation).select_related(
-        "evaluator", "candidate__cdmo", "overridden_by"
-    )
-    if user is not None:
-        rows = rows.filter(evaluator=user)
-    return list(rows)
 
 
 def my_scorecards(evaluation: Evaluation, user) -> dict[int, Scorecard]:

@@ -1,0 +1,178 @@
+"""The criteria library in the admin: what staff configure."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ..models import (
+    Category,
+    Criterion,
+    ScaleAnchor,
+    StandingBand,
+    StandingScale,
+    Template,
+    TemplateCategory,
+    TemplateCriterion,
+)
+from ..scoring import Band, validate_bands
+
+
+class ScaleAnchorInline(admin.TabularInline):
+    model = ScaleAnchor
+    extra = 0
+    max_num = 5
+    min_num = 0
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "weight", "order", "criteria_count"]
+    list_editable = ["weight", "order"]
+    search_fields = ["name", "key"]
+    prepopulated_fields = {"key": ["name"]}
+
+    @admin.display(description=_("criteria"))
+    def criteria_count(self, obj):
+        return obj.criteria.count()
+
+
+class CriterionForm(forms.ModelForm):
+    curve = forms.JSONField(
+        required=False,
+        help_text=Criterion._meta.get_field("curve").help_text,
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+    class Meta:
+        model = Criterion
+        fields = [
+            "category",
+            "name",
+            "key",
+            "description",
+            "weight",
+            "order",
+            "kind",
+            "by_scorecard",
+            "by_interview",
+            "by_site_visit",
+            "gate_threshold",
+            "signal",
+            "curve",
+        ]
+
+    def clean_curve(self):
+        return self.cleaned_data.get("curve") or []
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    form = CriterionForm
+    list_display = [
+        "name",
+        "key",
+        "category",
+        "weight",
+        "kind",
+        "signal",
+        "gate_threshold",
+        "order",
+    ]
+    list_filter = ["category", "kind", "by_scorecard", "by_interview", "by_site_visit"]
+    list_editable = ["weight", "order"]
+    search_fields = ["name", "key", "description"]
+    list_select_related = ["category"]
+    prepopulated_fields = {"key": ["name"]}
+    inlines = [ScaleAnchorInline]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["category", "name", "key", "description", "weight", "order"]},
+        ),
+        (
+            _("How it is scored"),
+            {
+                "fields": [
+                    "kind",
+                    ("by_scorecard", "by_interview", "by_site_visit"),
+                    "gate_threshold",
+                    "signal",
+                    "curve",
+                ],
+                "description": _(
+                    "Rated criteria use the anchored 1–5 scale below. Derived criteria "
+                    "map a negotiation signal through the curve."
+                ),
+            },
+        ),
+    ]
+
+
+class StandingBandFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        bands = [
+            Band(
+                f.cleaned_data["label"],
+                float(f.cleaned_data["low"]),
+                float(f.cleaned_data["high"]),
+            )
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        errors = validate_bands(bands)
+        if errors:
+            raise ValidationError(errors)
+
+
+class StandingBandInline(admin.TabularInline):
+    model = StandingBand
+    formset = StandingBandFormSet
+    extra = 0
+
+
+@admin.register(StandingScale)
+class StandingScaleAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    inlines = [StandingBandInline]
+
+
+class TemplateCategoryFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if not any(
+            f.cleaned_data and not f.cleaned_data.get("DELETE") for f in self.forms
+        ):
+            raise ValidationError(_("Give the template at least one category weight."))
+
+
+class TemplateCriterionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if not any(
+            f.cleaned_data and not f.cleaned_data.get("DELETE") for f in self.forms
+        ):
+            raise ValidationError(_("A template needs at least one criterion."))
+
+
+class TemplateCategoryInline(admin.TabularInline):
+    model = TemplateCategory
+    formset = TemplateCategoryFormSet
+    extra = 0
+
+
+class TemplateCriterionInline(admin.TabularInline):
+    model = TemplateCriterion
+    formset = TemplateCriterionFormSet
+    extra = 0
+    autocomplete_fields = ["criterion"]
+
+
+@admin.register(Template)
+class TemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "standing_scale", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "key"]
+    prepopulated_fields = {"key": ["name"]}
+    inlines = [TemplateCategoryInline, TemplateCriterionInline]

@@ -1,0 +1,70 @@
+"""The models of `scorecards`, each defined in its topic's package and gathered
+here for Django and for migrations (which name ``scorecards.models.report_path``):
+
+- `library`: categories, criteria, anchors, standing bands, templates;
+- `setup`: the evaluation's snapshot of a template, conflict declarations;
+- `rating`: scorecards, ratings, consensus;
+- `alignment`: computed results;
+- `reports`: report PDF jobs.
+"""
+
+from ..alignment.models import (
+    AlignmentResult,
+    AlignmentRun,
+    AlignmentState,
+    pack_cells,
+    unpack_cells,
+)
+from ..library.models import (
+    SCORE_CHOICES,
+    SIGNAL_CHOICES,
+    Category,
+    Criterion,
+    CriterionRules,
+    Kind,
+    ScaleAnchor,
+    Source,
+    StandingBand,
+    StandingScale,
+    Template,
+    TemplateCategory,
+    TemplateCriterion,
+)
+from ..rating.models import ConsensusRating, Rating, Scorecard
+from ..reports.models import ReportJob, report_path
+from ..setup.models import (
+    ConflictDeclaration,
+    EvaluationCategory,
+    EvaluationCriterion,
+    EvaluationSetup,
+)
+
+__all__ = [
+    "SCORE_CHOICES",
+    "SIGNAL_CHOICES",
+    "AlignmentResult",
+    "AlignmentRun",
+    "AlignmentState",
+    "Category",
+    "ConflictDeclaration",
+    "ConsensusRating",
+    "Criterion",
+    "CriterionRules",
+    "EvaluationCategory",
+    "EvaluationCriterion",
+    "EvaluationSetup",
+    "Kind",
+    "Rating",
+    "ReportJob",
+    "ScaleAnchor",
+    "Scorecard",
+    "Source",
+    "StandingBand",
+    "StandingScale",
+    "Template",
+    "TemplateCategory",
+    "TemplateCriterion",
+    "pack_cells",
+    "report_path",
+    "unpack_cells",
+]

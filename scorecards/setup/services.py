@@ -1,0 +1,217 @@
+"""Writes of an evaluation's set-up: the snapshot of a template, weights, the
+scoring phase, and conflict-of-interest declarations.
+
+Every write that changes what the alignment job reads ends with
+`notify_inputs_changed`, so results are recomputed once the transaction commits.
+"""
+
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partners.events import notify_inputs_changed
+from partners.models import Candidate, Evaluation
+
+from ..models import (
+    ConflictDeclaration,
+    EvaluationCategory,
+    EvaluationCriterion,
+    EvaluationSetup,
+    Template,
+)
+from ..scoring import Band, validate_bands
+
+
+@transaction.atomic
+def evaluation_snapshot(*, evaluation: Evaluation, template: Template, by) -> None:
+    """Copy a template's categories, criteria, weights, anchors and bands into the
+    evaluation. Taken once, before any rating, so later library edits never reach it."""
+    if EvaluationSetup.objects.filter(evaluation=evaluation).exists():
+        raise ValidationError(_("This evaluation already has its criteria."))
+    bands = template.standing_scale.as_bands()
+    errors = validate_bands([Band(**b) for b in bands])
+    items = list(
+        template.criteria.select_related("criterion__category").prefetch_related(
+            "criterion__anchors"
+        )
+    )
+    if not items:
+        errors.append(_("The template “%(t)s” has no criteria.") % {"t": template})
+    if errors:
+        raise ValidationError(errors)
+    EvaluationSetup.objects.create(
+        evaluation=evaluation, template_name=template.name, bands=bands
+    )
+    weights = {tc.category_id: tc.weight for tc in template.categories.all()}
+    categories: dict[int, EvaluationCategory] = {}
+    for item in items:
+        cat = item.criterion.category
+        if cat.pk not in categories:
+            categories[cat.pk] = EvaluationCategory.objects.create(
+                evaluation=evaluation,
+                key=cat.key,
+                name=cat.name,
+                weight=weights.get(cat.pk, cat.weight),
+                order=cat.order,
+            )
+    EvaluationCriterion.objects.bulk_create(
+        EvaluationCriterion(
+            evaluation=evaluation,
+            category=categories[item.criterion.category_id],
+            key=c.key,
+            name=c.name,
+            description=c.description,
+            weight=item.weight,
+            kind=c.kind,
+            by_scorecard=c.by_scorecard,
+            by_interview=c.by_interview,
+            by_site_visit=c.by_site_visit,
+            gate_threshold=c.gate_threshold,
+            signal=c.signal,
+            curve=c.curve,
+            order=c.order,
+            anchors={str(a.value): a.text for a in c.anchors.all()},
+        )
+        for item in items
+        for c in [item.criterion]
+    )
+    notify_inputs_changed(evaluation_id=evaluation.pk)
+
+
+@transaction.atomic
+def weights_save(
+    *,
+    evaluation: Evaluation,
+    category_weights: Mapping[int, int],
+    criterion_weights: Mapping[int, int] | None = None,
+    reason: str,
+    by,
+) -> None:
+    """Change the snapshot's weights. Criterion weights only before scoring opens;
+    category weights until the decision, always with a reason (they move rankings)."""
+    if evaluation.status == Evaluation.Status.DECIDED:
+        raise ValidationError(_("The evaluation is decided; weights are final."))
+    if criterion_weights and evaluation.status != Evaluation.Status.SETUP:
+        raise ValidationError(
+            _("Criterion weights can only change before scoring opens.")
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the weights change.")})
+    for model, weights in (
+        (EvaluationCategory, category_weights),
+        (EvaluationCriterion, criterion_weights or {}),
+    ):
+        rows = {o.pk: o for o in model.objects.filter(evaluation=evaluation)}
+        for pk, weight in weights.items():
+            if pk not in rows:
+                raise ValidationError(_("Unknown weight for this evaluation."))
+            if weight < 1:
+                raise ValidationError(
+                    _("“%(name)s” needs a weight of at least 1.")
+                    % {"name": rows[pk].name}
+                )
+            if rows[pk].weight != weight:
+                rows[pk].weight = weight
+                rows[pk].save(update_fields=["weight"])
+    notify_inputs_changed(evaluation_id=evaluation.pk)
+
+
+def _set_status(evaluation: Evaluation, frm: str, to: str, message: str) -> None:
+    updated = Evaluation.objects.filter(pk=evaluation.pk, status=frm).update(status=to)
+    if not updated:
+        raise ValidationError(message)
+    evaluation.status = to
+
+
+def scoring_open(*, evaluation: Evaluation, by) -> None:
+    """Open scoring: needs the criteria snapshot; weights of criteria freeze."""
+    if not EvaluationCriterion.objects.filter(evaluation=evaluation).exists():
+        raise ValidationError(_("Choose the criteria template before scoring opens."))
+    _set_status(
+        evaluation,
+        Evaluation.Status.SETUP,
+        Evaluation.Status.SCORING,
+        _("Scoring can only open from set-up."),
+    )
+
+
+def scoring_close(*, evaluation: Evaluation, by) -> None:
+    _set_status(
+        evaluation,
+        Evaluation.Status.SCORING,
+        Evaluation.Status.CLOSED,
+        _("Scoring is not open."),
+    )
+
+
+@transaction.atomic
+def conflict_declare(
+    *, evaluation: Evaluation, evaluator, candidates: list[Candidate], text: str
+) -> list[ConflictDeclaration]:
+    """Declare "no conflict" (no candidates) or a conflict with each named candidate.
+
+    A conflict is never withdrawn by declaring "none" afterwards; only the lead's
+    override lifts it.
+    """
+    if any(c.evaluation_id != evaluation.pk for c in candidates):
+        raise ValidationError(
+            {"candidates": _("Choose candidates of this evaluation.")}
+        )
+    if candidates and not text.strip():
+        raise ValidationError({"text": _("Describe the conflict.")})
+    existing = ConflictDeclaration.objects.filter(
+        evaluation=evaluation, evaluator=evaluator
+    )
+    if not candidates:
+        if existing.filter(candidate__isnull=True).exists():
+            raise ValidationError(_("You have already declared no conflict."))
+        return [
+            ConflictDeclaration.objects.create(
+                evaluation=evaluation,
+                evaluator=evaluator,
+                text=text.strip() or "none",
+            )
+        ]
+    declared = set(existing.values_list("candidate_id", flat=True))
+    return [
+        ConflictDeclaration.objects.create(
+            evaluation=evaluation, evaluator=evaluator, candidate=c, text=text.strip()
+        )
+        for c in candidates
+        if c.pk not in declared
+    ]
+
+
+def conflict_override(*, declaration: ConflictDeclaration, reason: str, by) -> None:
+    """The lead lets a conflicted evaluator score the candidate, saying why."""
+    if declaration.candidate_id is None:
+        raise ValidationError(_("There is no conflict to override."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the override.")})
+    declaration.override_reason = reason.strip()
+    declaration.overridden_by = by
+    declaration.overridden_at = timezone.now()
+    declaration.save(
+        update_fields=["override_reason", "overridden_by", "overridden_at"]
+    )
+
+
+def scoring_blocker(*, candidate: Candidate, evaluator) -> str | None:
+    """Why ``evaluator`` may not score ``candidate`` now, or None."""
+    evaluation = candidate.evaluation
+    if evaluation.status != Evaluation.Status.SCORING:
+        return _("Scoring is not open in this evaluation.")
+    declarations = list(
+        ConflictDeclaration.objects.filter(evaluation=evaluation, evaluator=evaluator)
+    )
+    if not declarations:
+        return _("Declare any conflict of interest before your first scorecard.")
+    if any(d.blocks and d.candidate_id == candidate.pk for d in declarations):
+        return _(
+            "You declared a conflict with %(c)s; the lead must override it before "
+            "you can score."
+        ) % {"c": candidate}
+    return None
