@@ -247,7 +247,7 @@ def main() -> None:
 
     from partners.models import Evaluation
     from scorecards.alignment import read
-    from scorecards.alignment.jobs import alignment_recompute
+    from scorecards.alignment.services import alignment_recompute
     from scorecards.models import AlignmentState, Rating
 
     call_command("migrate", verbosity=0)

@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scorecards.alignment.jobs import alignment_ensure_fresh
+from scorecards.alignment.services import alignment_ensure_fresh
 
 RUNS = 3
 

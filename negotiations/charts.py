@@ -15,7 +15,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .models import Milestone
-from .signals import DAYS_PER_MONTH, MilestoneFacts, is_signed, months_to_signature
+from .signals import (
+    DAYS_PER_MONTH,
+    USUAL_MONTHS_TO_SIGNATURE,
+    MilestoneFacts,
+    is_signed,
+    months_to_signature,
+)
 
 WIDTH, HEIGHT = 880, 230
 # The right margin leaves room for the axis unit after the last tick label.
@@ -23,7 +29,6 @@ LEFT, RIGHT = 40, 72
 AXIS_Y = 130
 # Label rows, cycled through in date order so neighbouring labels do not collide.
 LABEL_ROWS = (100, 168, 76, 192)
-USUAL_MONTHS = (6, 9)
 
 INK = "#212529"
 MUTED = "#495057"
@@ -113,7 +118,7 @@ def timeline_svg(
 
     if engaged:
         # The usual window between first engagement and signature.
-        low, high = (x_months(m) for m in USUAL_MONTHS)
+        low, high = (x_months(m) for m in USUAL_MONTHS_TO_SIGNATURE)
         parts.append(
             format_html(
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" '
@@ -125,7 +130,7 @@ def timeline_svg(
                 BAND,
             )
         )
-        for months in USUAL_MONTHS:
+        for months in USUAL_MONTHS_TO_SIGNATURE:
             mark = x_months(months)
             # Starts below its label, so the dashes never cross the text.
             parts.append(_line(mark, 60, mark, AXIS_Y + 70, dash="4 3", cls="mark"))
@@ -143,7 +148,7 @@ def timeline_svg(
         colour = (
             SIGNED
             if is_signed(milestones, as_of)
-            else (LATE if months > USUAL_MONTHS[1] else BRAND)
+            else (LATE if months > USUAL_MONTHS_TO_SIGNATURE[1] else BRAND)
         )
         parts.append(
             _line(

@@ -24,6 +24,10 @@ from .models import (
     SteeringMeeting,
 )
 from .signals import (
+    HEALTHY_AMENDMENT_ROUNDS,
+    HEALTHY_REVIEWERS_PER_ROUND,
+    SLOW_DECISION_DAYS,
+    USUAL_MONTHS_TO_SIGNATURE,
     EscalationFacts,
     MilestoneFacts,
     RequestFacts,
@@ -35,12 +39,6 @@ from .signals import (
     response_days,
     response_trend,
 )
-
-# Bureaucracy thresholds that make the candidate page suggest a steering committee.
-MAX_HEALTHY_ROUNDS = 2
-MAX_HEALTHY_REVIEWERS = 5
-# An escalation decided within two working weeks is not a sign of bureaucracy.
-SLOW_DECISION_DAYS = 14
 
 
 def as_of_for(evaluation: Evaluation) -> dt.date:
@@ -128,9 +126,9 @@ class Governance:
 def bureaucracy_reasons(signals: dict[str, float]) -> list[str]:
     """Codes of the bureaucracy signals present: rounds, reviewers, decisions."""
     reasons = []
-    if signals.get("max_amendment_rounds", 0) > MAX_HEALTHY_ROUNDS:
+    if signals.get("max_amendment_rounds", 0) > HEALTHY_AMENDMENT_ROUNDS:
         reasons.append("rounds")
-    if signals.get("median_reviewers_per_round", 0) > MAX_HEALTHY_REVIEWERS:
+    if signals.get("median_reviewers_per_round", 0) > HEALTHY_REVIEWERS_PER_ROUND:
         reasons.append("reviewers")
     if signals.get("median_decision_days", 0) > SLOW_DECISION_DAYS:
         reasons.append("decisions")
@@ -191,7 +189,7 @@ def negotiation_overview(candidate: Candidate, *, as_of: dt.date) -> Overview:
     for agreement in agreements:
         rounds = agreement.round_list
         agreement.round_count = len(rounds)
-        agreement.too_many_rounds = len(rounds) > MAX_HEALTHY_ROUNDS
+        agreement.too_many_rounds = len(rounds) > HEALTHY_AMENDMENT_ROUNDS
         agreement.max_reviewers = max((r.reviewers for r in rounds), default=0)
         agreement.total_comments = sum(r.comments for r in rounds)
         agreement.open_round = next((r for r in rounds if r.returned is None), None)
@@ -244,8 +242,8 @@ class CandidateRow:
     slow: bool
     signed: bool
     elapsed: str
-    too_many_rounds: bool  # some agreement past MAX_HEALTHY_ROUNDS
-    late: bool  # unsigned past the usual months to signature (charts.USUAL_MONTHS)
+    too_many_rounds: bool  # some agreement past HEALTHY_AMENDMENT_ROUNDS
+    late: bool  # unsigned past USUAL_MONTHS_TO_SIGNATURE
 
 
 def candidate_row(
@@ -267,9 +265,11 @@ def candidate_row(
         slow=median is not None and median > target,
         signed=signed,
         elapsed=charts.elapsed_text(facts.milestones, as_of),
-        too_many_rounds=signals.get("max_amendment_rounds", 0) > MAX_HEALTHY_ROUNDS,
+        too_many_rounds=(
+            signals.get("max_amendment_rounds", 0) > HEALTHY_AMENDMENT_ROUNDS
+        ),
         late=not signed
-        and signals.get("months_to_signature", 0) > charts.USUAL_MONTHS[1],
+        and signals.get("months_to_signature", 0) > USUAL_MONTHS_TO_SIGNATURE[1],
     )
 
 

@@ -73,7 +73,7 @@ def milestones_save(
             Milestone.objects.update_or_create(
                 candidate=candidate, kind=kind, defaults={"date": date}
             )
-    notify_inputs_changed(evaluation_id=candidate.evaluation_id)
+    notify_inputs_changed(evaluation_id=candidate.evaluation_id, by=by)
     return list(candidate.milestones.all())
 
 
@@ -106,7 +106,7 @@ def request_save(*, info_request: InformationRequest, by) -> InformationRequest:
         if previous.due != info_request.due or withdrawn:
             info_request.reminder_sent_at = None
     info_request.save()
-    notify_inputs_changed(evaluation_id=candidate.evaluation_id)
+    notify_inputs_changed(evaluation_id=candidate.evaluation_id, by=by)
     return info_request
 
 
@@ -255,7 +255,7 @@ def round_add(
         round_.number = (last.number if last else 0) + 1
         round_.created_by = by
         round_.save()
-        notify_inputs_changed(evaluation_id=candidate.evaluation_id)
+        notify_inputs_changed(evaluation_id=candidate.evaluation_id, by=by)
     return round_
 
 
@@ -279,7 +279,9 @@ def round_update(*, round_: AmendmentRound, redline=None, by) -> AmendmentRound:
             .first(),
         )
         round_.save()
-        notify_inputs_changed(evaluation_id=round_.agreement.candidate.evaluation_id)
+        notify_inputs_changed(
+            evaluation_id=round_.agreement.candidate.evaluation_id, by=by
+        )
         if replaced:
             # The replaced redline is unreferenced once the new one is committed.
             storage = round_.redline.storage
@@ -301,7 +303,7 @@ def escalation_save(*, escalation: Escalation, by) -> Escalation:
         if escalation.owner_id is None:
             escalation.owner = by
     escalation.save()
-    notify_inputs_changed(evaluation_id=escalation.candidate.evaluation_id)
+    notify_inputs_changed(evaluation_id=escalation.candidate.evaluation_id, by=by)
     return escalation
 
 
@@ -311,5 +313,5 @@ def meeting_save(*, meeting: SteeringMeeting, by) -> SteeringMeeting:
     if meeting.pk is None:
         meeting.created_by = by
     meeting.save()
-    notify_inputs_changed(evaluation_id=meeting.candidate.evaluation_id)
+    notify_inputs_changed(evaluation_id=meeting.candidate.evaluation_id, by=by)
     return meeting

@@ -27,6 +27,10 @@ from dataclasses import dataclass
 
 __all__ = [
     "DAYS_PER_MONTH",
+    "HEALTHY_AMENDMENT_ROUNDS",
+    "HEALTHY_REVIEWERS_PER_ROUND",
+    "SLOW_DECISION_DAYS",
+    "USUAL_MONTHS_TO_SIGNATURE",
     "SIGNAL_NAMES",
     "EscalationFacts",
     "MilestoneFacts",
@@ -54,6 +58,19 @@ SIGNAL_NAMES: tuple[str, ...] = (
     "median_decision_days",
     "months_to_signature",
 )
+
+# --- the thresholds of negotiation health (DESIGN.md), stated once --------------------
+
+HEALTHY_AMENDMENT_ROUNDS = 2
+"""Up to two amendment rounds per agreement is healthy; beyond, too many people weigh
+in on the CDMO's side (the ``excess_amendment_rounds`` flag, bureaucracy signals)."""
+HEALTHY_REVIEWERS_PER_ROUND = 5
+"""More reviewers than this weighing in per round is a sign of bureaucracy."""
+SLOW_DECISION_DAYS = 14
+"""An escalation decided within two working weeks is not a sign of bureaucracy."""
+USUAL_MONTHS_TO_SIGNATURE = (6, 9)
+"""From first engagement to a signed MSA usually takes 6 to 9 months; past the
+upper bound the ``signature_overdue`` flag is raised."""
 
 # The average Gregorian month (365.2425 / 12, rounded as BUNDLE.md states it), so a
 # duration in months does not depend on which calendar months it spans.

@@ -9,10 +9,14 @@ from django.db import transaction
 from django.dispatch import Signal
 
 inputs_changed = Signal()
-"""Sent with ``evaluation_id`` once the transaction that changed the inputs commits."""
+"""Sent with ``evaluation_id`` and ``by_id`` (who changed them, or None) once the
+transaction that changed the inputs commits."""
 
 
-def notify_inputs_changed(*, evaluation_id: int) -> None:
+def notify_inputs_changed(*, evaluation_id: int, by=None) -> None:
+    by_id = getattr(by, "pk", None)
     transaction.on_commit(
-        lambda: inputs_changed.send(sender=None, evaluation_id=evaluation_id)
+        lambda: inputs_changed.send(
+            sender=None, evaluation_id=evaluation_id, by_id=by_id
+        )
     )

@@ -48,7 +48,7 @@ def evaluation_update(*, evaluation: Evaluation, by, **fields) -> Evaluation:
     for name, value in fields.items():
         setattr(evaluation, name, value)
     evaluation.save(update_fields=list(fields))
-    notify_inputs_changed(evaluation_id=evaluation.pk)
+    notify_inputs_changed(evaluation_id=evaluation.pk, by=by)
     return evaluation
 
 
@@ -169,7 +169,7 @@ def candidate_add(
     candidate = Candidate.objects.create(
         evaluation=evaluation, cdmo=cdmo, bulk_site=bulk_site, stage=stage
     )
-    notify_inputs_changed(evaluation_id=evaluation.pk)
+    notify_inputs_changed(evaluation_id=evaluation.pk, by=by)
     return candidate
 
 
@@ -180,7 +180,7 @@ def candidate_update(*, candidate: Candidate, bulk_site: Site | None, by) -> Can
         )
     candidate.bulk_site = bulk_site
     candidate.save(update_fields=["bulk_site"])
-    notify_inputs_changed(evaluation_id=candidate.evaluation_id)
+    notify_inputs_changed(evaluation_id=candidate.evaluation_id, by=by)
     return candidate
 
 
@@ -269,7 +269,7 @@ def interview_save(
         interview.interviewers.set(interviewers)
         for upload in uploads:
             _attach(upload=upload, by=by, written=written, interview=interview)
-    notify_inputs_changed(evaluation_id=interview.candidate.evaluation_id)
+    notify_inputs_changed(evaluation_id=interview.candidate.evaluation_id, by=by)
     return interview
 
 
@@ -287,7 +287,7 @@ def visit_save(
         visit.contact_attendees.set(contact_attendees)
         for upload in uploads:
             _attach(upload=upload, by=by, written=written, visit=visit)
-    notify_inputs_changed(evaluation_id=visit.candidate.evaluation_id)
+    notify_inputs_changed(evaluation_id=visit.candidate.evaluation_id, by=by)
     return visit
 
 

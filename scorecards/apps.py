@@ -7,6 +7,7 @@ class ScorecardsConfig(AppConfig):
     def ready(self) -> None:
         from partners.events import inputs_changed
 
+        from . import tasks  # noqa: F401 - registers the tasks `enqueue` names
         from .panels import register_panels
         from .receivers import queue_recompute
 

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
-from .alignment.jobs import alignment_recompute
+from .alignment.services import alignment_recompute
 from .reports.services import claim_expiry, report_is_claimed, report_render
 
 
@@ -18,9 +18,10 @@ from .reports.services import claim_expiry, report_is_claimed, report_render
     retry_backoff_max=30,
     max_retries=5,
 )
-def recompute_alignment(evaluation_id: int) -> None:
-    """Recompute an evaluation's alignment results (idempotent, coalesced)."""
-    alignment_recompute(evaluation_id=evaluation_id)
+def recompute_alignment(evaluation_id: int, caused_by_id: int | None = None) -> None:
+    """Recompute an evaluation's alignment results (idempotent, coalesced), on
+    behalf of the user whose change caused it."""
+    alignment_recompute(evaluation_id=evaluation_id, caused_by_id=caused_by_id)
 
 
 # A little above the render's own limit, so the child is stopped (and the job marked

@@ -5,7 +5,16 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from ..signals import HEALTHY_AMENDMENT_ROUNDS, USUAL_MONTHS_TO_SIGNATURE
+
 register = template.Library()
+
+# The thresholds pages and reports state in words, from where they are defined.
+RULES = {
+    "healthy_rounds": HEALTHY_AMENDMENT_ROUNDS,
+    "usual_months_low": USUAL_MONTHS_TO_SIGNATURE[0],
+    "usual_months_high": USUAL_MONTHS_TO_SIGNATURE[1],
+}
 
 # How each signal reads on a page; shares are shown as percentages.
 _FORMATS = {
@@ -55,3 +64,9 @@ def trend_text(slope) -> str:
             "n": number_format(round(slope, 1), 1)
         }
     return _("steady")
+
+
+@register.simple_tag
+def rule(name: str) -> int:
+    """A negotiation threshold by name: ``{% rule "healthy_rounds" as n %}``."""
+    return RULES[name]

@@ -4,12 +4,14 @@
 import math
 from array import array
 
+from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
 
 from partners.models import Candidate, Evaluation
 
 from ..scoring.results import round_half_up
+from ..scoring.sensitivity import ROBUST_P_FIRST
 
 
 class AlignmentState(models.Model):
@@ -25,6 +27,14 @@ class AlignmentState(models.Model):
         Evaluation, on_delete=models.CASCADE, related_name="alignment_state"
     )
     changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Whose change made the results stale last.",
+    )
     queued_at = models.DateTimeField(null=True, blank=True)
     fresh_as_of = models.DateTimeField(null=True, blank=True)
     current_run = models.ForeignKey(
@@ -70,6 +80,14 @@ class AlignmentRun(models.Model):
     delta = models.FloatField(default=0.2)
     as_of = models.DateField(null=True)
     criterion_keys = models.JSONField(default=list)
+    caused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The user whose change this recompute answers (None: a schedule).",
+    )
 
     class Meta:
         ordering = ["-computed_at"]
@@ -134,7 +152,7 @@ class AlignmentResult(models.Model):
 
     @property
     def robust(self) -> bool:
-        return self.p_first is not None and self.p_first >= 0.8
+        return self.p_first is not None and self.p_first >= ROBUST_P_FIRST
 
     @cached_property
     def criteria(self) -> dict[str, dict]:

@@ -3,8 +3,10 @@
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from negotiations.signals import HEALTHY_AMENDMENT_ROUNDS, USUAL_MONTHS_TO_SIGNATURE
 from partners.models import Evaluation
 
 from ..models import (
@@ -14,6 +16,7 @@ from ..models import (
     EvaluationCategory,
     EvaluationCriterion,
 )
+from ..scoring.flags import DISAGREEMENT_RANGE
 
 # What every page, report and export calls each red flag.
 FLAG_LABELS = {
@@ -24,7 +27,10 @@ FLAG_LABELS = {
     "no_operations_interview": _("No interview with the people who run the work"),
     "culture_inconsistent": _("Culture does not pull through"),
     "evaluators_disagree": _("Evaluators disagree"),
-    "signature_overdue": _("Past 9 months without signature"),
+    "signature_overdue": format_lazy(
+        _("Past {months} months without signature"),
+        months=USUAL_MONTHS_TO_SIGNATURE[1],
+    ),
 }
 
 # Red flags in plain words: what a reader who never saw the scoring rules needs.
@@ -35,9 +41,12 @@ FLAG_SENTENCES = {
     "slow_responses": _(
         "Answers our information requests more slowly than the target we set."
     ),
-    "excess_amendment_rounds": _(
-        "An agreement has gone past two amendment rounds: too many people weigh in "
-        "on their side."
+    "excess_amendment_rounds": format_lazy(
+        _(
+            "An agreement has gone past {rounds} amendment rounds: too many people "
+            "weigh in on their side."
+        ),
+        rounds=HEALTHY_AMENDMENT_ROUNDS,
     ),
     "bulk_site_not_visited": _(
         "Nobody on the team has visited the site proposed for bulk manufacturing."
@@ -50,11 +59,19 @@ FLAG_SENTENCES = {
         "The culture they describe does not pull through: the teams and sites we "
         "met tell different stories."
     ),
-    "evaluators_disagree": _(
-        "Our evaluators disagree by two points or more on at least one criterion."
+    "evaluators_disagree": format_lazy(
+        _(
+            "Our evaluators disagree by {points} points or more on at least one "
+            "criterion."
+        ),
+        points=DISAGREEMENT_RANGE,
     ),
-    "signature_overdue": _(
-        "More than nine months since first engagement and the MSA is not signed."
+    "signature_overdue": format_lazy(
+        _(
+            "More than {months} months since first engagement and the MSA is not "
+            "signed."
+        ),
+        months=USUAL_MONTHS_TO_SIGNATURE[1],
     ),
 }
 

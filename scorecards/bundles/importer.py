@@ -30,6 +30,7 @@ from partners.models import (
     SiteVisit,
 )
 
+from ..library.selectors import default_bands
 from ..models import (
     ConflictDeclaration,
     ConsensusRating,
@@ -39,25 +40,13 @@ from ..models import (
     Rating,
     Scorecard,
     Source,
-    Template,
 )
 from .schema import ANSWERS, InvalidBundle, validate_bundle
 
 User = get_user_model()
 
-DEFAULT_TEMPLATE = "biologics"
 TEMPLATE_NAME = "Evaluation bundle"
 """What the criteria page says the snapshot was copied from."""
-
-
-def default_bands() -> list[dict]:
-    """The standing bands of the default template (BUNDLE.md bands are optional)."""
-    template = (
-        Template.objects.filter(key=DEFAULT_TEMPLATE)
-        .select_related("standing_scale")
-        .first()
-    )
-    return template.standing_scale.as_bands() if template else []
 
 
 def import_bundle(doc, *, by=None) -> Evaluation:

@@ -43,6 +43,7 @@ from partners.models import (
     Site,
 )
 
+from ..library.selectors import default_bands as stored_default_bands
 from ..models import Kind, Scorecard, Source
 from ..rating.services import RATIONALE_REQUIRED
 from ..scoring import KNOWN_SIGNALS, Band, validate_bands, validate_curve
@@ -1613,9 +1614,7 @@ def canonical(doc: Any, *, default_bands: list[dict] | None = None) -> dict:
     if errors:
         raise InvalidBundle(errors)
     if clean["bands"] is None:
-        from .importer import default_bands as stored_default
-
         clean["bands"] = (
-            default_bands if default_bands is not None else stored_default()
+            default_bands if default_bands is not None else stored_default_bands()
         )
     return to_document(clean)

@@ -25,9 +25,7 @@ from ..models import (
     Scorecard,
     Source,
 )
-
-DISAGREEMENT = 2
-"""max − min at which evaluators disagree (scoring rule 5)."""
+from ..scoring.flags import DISAGREEMENT_RANGE
 
 
 def scorecard_criteria(evaluation_id: int) -> list[EvaluationCriterion]:
@@ -169,7 +167,7 @@ class CriterionRow:
 
     @property
     def disagree(self) -> bool:
-        return (self.spread or 0) >= DISAGREEMENT
+        return (self.spread or 0) >= DISAGREEMENT_RANGE
 
     @property
     def sd(self) -> float | None:

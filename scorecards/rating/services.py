@@ -183,7 +183,7 @@ def scorecard_submit(*, scorecard: Scorecard, by) -> Scorecard:
     scorecard.submitted_at = timezone.now()
     scorecard.save(update_fields=["status", "submitted_at"])
     scorecard.ratings.update(counts=True)
-    notify_inputs_changed(evaluation_id=scorecard.evaluation_id)
+    notify_inputs_changed(evaluation_id=scorecard.evaluation_id, by=by)
     return scorecard
 
 
@@ -201,7 +201,7 @@ def scorecard_reopen(*, scorecard: Scorecard, reason: str, by) -> Scorecard:
     scorecard.reopened_reason = reason.strip()
     scorecard.save(update_fields=["status", "submitted_at", "reopened_reason"])
     scorecard.ratings.update(counts=False)
-    notify_inputs_changed(evaluation_id=scorecard.evaluation_id)
+    notify_inputs_changed(evaluation_id=scorecard.evaluation_id, by=by)
     return scorecard
 
 
@@ -254,7 +254,7 @@ def evidence_ratings_save(
             rating.version += 1
             rating.rated_by = by
             rating.save(update_fields=["score", "version", "rated_by", "rated_at"])
-    notify_inputs_changed(evaluation_id=record.candidate.evaluation_id)
+    notify_inputs_changed(evaluation_id=record.candidate.evaluation_id, by=by)
 
 
 @transaction.atomic
@@ -279,7 +279,7 @@ def consensus_record(
         criterion=criterion,
         defaults={"score": score, "reason": reason.strip(), "by": by},
     )
-    notify_inputs_changed(evaluation_id=candidate.evaluation_id)
+    notify_inputs_changed(evaluation_id=candidate.evaluation_id, by=by)
     return consensus
 
 
@@ -287,4 +287,4 @@ def consensus_record(
 def consensus_clear(*, consensus: ConsensusRating, by) -> None:
     evaluation_id = consensus.candidate.evaluation_id
     consensus.delete()
-    notify_inputs_changed(evaluation_id=evaluation_id)
+    notify_inputs_changed(evaluation_id=evaluation_id, by=by)

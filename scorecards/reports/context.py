@@ -15,16 +15,17 @@ from statistics import pstdev
 from django.utils.translation import gettext as _
 
 import cdmo_eval
-from negotiations.charts import USUAL_MONTHS
 from negotiations.selectors import as_of_for, negotiation_overview
+from negotiations.signals import USUAL_MONTHS_TO_SIGNATURE
 from partners.models import Candidate, Evaluation
 from partners.selectors import candidate_evidence
 
 from ..alignment.read import FLAG_LABELS, FLAG_SENTENCES, current_results
 from ..charts import category_chart_svg, score_bar_svg
 from ..models import AlignmentResult, AlignmentRun, Kind, Source
-from ..rating.selectors import DISAGREEMENT, ratings_table
+from ..rating.selectors import ratings_table
 from ..scoring import CULTURE_CATEGORY, FLAG_CODES, ROBUST_P_FIRST
+from ..scoring.flags import DISAGREEMENT_RANGE
 from ..setup.selectors import evaluation_categories
 
 REPORT_TEMPLATE_VERSION = "1"
@@ -123,7 +124,7 @@ class CriterionLine:
         return (
             self.low is not None
             and self.high is not None
-            and self.high - self.low >= DISAGREEMENT
+            and self.high - self.low >= DISAGREEMENT_RANGE
         )
 
 
@@ -344,8 +345,8 @@ def due_diligence_context(candidate: Candidate) -> dict:
         "culture_lines": culture_lines,
         "negotiations": negotiations,
         "months_to_signature": months,
-        "usual_months": USUAL_MONTHS,
-        "signature_late": months is not None and months > USUAL_MONTHS[1],
+        "usual_months": USUAL_MONTHS_TO_SIGNATURE,
+        "signature_late": months is not None and months > USUAL_MONTHS_TO_SIGNATURE[1],
         "table": table,
         "rating_lines": _rating_lines(table, interviews, visits),
         "run_title": title,

@@ -22,7 +22,6 @@ from pathlib import Path
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -30,7 +29,8 @@ from django.utils.translation import gettext as _
 
 from partners.models import Candidate, Evaluation
 
-from ..alignment.jobs import alignment_ensure_fresh
+from .. import enqueue
+from ..alignment.services import alignment_ensure_fresh
 from ..models import ReportJob, report_path
 from .context import (
     REPORT_TEMPLATE_VERSION,
@@ -112,12 +112,6 @@ def report_html(context: dict, *, job: ReportJob) -> str:
 # --- requesting ----------------------------------------------------------------------
 
 
-def _enqueue(job: ReportJob) -> None:
-    from ..tasks import render_report  # tasks import this module
-
-    transaction.on_commit(lambda: render_report.delay(job.pk))
-
-
 def report_job_create(
     *, evaluation: Evaluation, candidate: Candidate | None, by
 ) -> ReportJob:
@@ -152,10 +146,10 @@ def report_request(
     ).first()
     if active is not None:
         if is_stalled(active):
-            _enqueue(active)
+            enqueue.render_report(active.pk)
         return active
     job = report_job_create(evaluation=evaluation, candidate=candidate, by=by)
-    _enqueue(job)
+    enqueue.render_report(job.pk)
     return job
 
 
@@ -233,7 +227,9 @@ def report_render(*, job_id: int) -> ReportJob | None:
     ).get(pk=job_id)
     stored = ""
     try:
-        alignment_ensure_fresh(evaluation_id=job.evaluation_id)
+        alignment_ensure_fresh(
+            evaluation_id=job.evaluation_id, caused_by_id=job.requested_by_id
+        )
         _progress(job, 20)
         context, digest = report_content(
             evaluation=job.evaluation, candidate=job.candidate

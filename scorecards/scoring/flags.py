@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from negotiations.signals import HEALTHY_AMENDMENT_ROUNDS, USUAL_MONTHS_TO_SIGNATURE
+
 from .inputs import CriterionSpec
 from .results import Flag, round_half_up
 
@@ -34,8 +36,6 @@ FLAG_CODES = (
 )
 """Every flag code, in the order flags are listed."""
 
-HEALTHY_AMENDMENT_ROUNDS = 2
-USUAL_MONTHS_TO_SIGNATURE = 9
 CONSISTENCY_FLAG_BELOW = 60.0
 DISAGREEMENT_RANGE = 2
 SHOWN_IN_EVIDENCE = 3
@@ -111,7 +111,7 @@ def slow_responses(median_days: float | None, target_days: float | None) -> Flag
 
 
 def excess_amendment_rounds(max_rounds: float | None) -> Flag | None:
-    """An agreement went past two amendment rounds."""
+    """An agreement went past the healthy number of amendment rounds (2)."""
     if max_rounds is None or not max_rounds > HEALTHY_AMENDMENT_ROUNDS:
         return None
     return Flag(
@@ -156,7 +156,7 @@ def no_operations_interview(interviewed: bool, interviews: int) -> Flag | None:
 def culture_inconsistent(
     consistency: float | None, readings: Sequence[CultureReading]
 ) -> Flag | None:
-    """Culture consistency is defined and below 60."""
+    """Culture consistency is defined and below `CONSISTENCY_FLAG_BELOW`."""
     if consistency is None or not consistency < CONSISTENCY_FLAG_BELOW:
         return None
     detail = ", ".join(
@@ -218,14 +218,15 @@ def evaluators_disagree(disagreements: Sequence[Disagreement]) -> Flag | None:
 
 
 def signature_overdue(msa_signed: bool, months: float | None) -> Flag | None:
-    """No MSA signed and more than 9 months since the first engagement."""
-    if msa_signed or months is None or not months > USUAL_MONTHS_TO_SIGNATURE:
+    """No MSA signed and more than the usual months (9) since first engagement."""
+    usual_low, usual_high = USUAL_MONTHS_TO_SIGNATURE
+    if msa_signed or months is None or not months > usual_high:
         return None
     return Flag(
         SIGNATURE_OVERDUE,
         f"{_one(months)} months since first engagement without a signed MSA "
-        f"(usual: 6-{USUAL_MONTHS_TO_SIGNATURE})",
-        {"months_to_signature": months, "limit": USUAL_MONTHS_TO_SIGNATURE},
+        f"(usual: {usual_low}-{usual_high})",
+        {"months_to_signature": months, "limit": usual_high},
     )
 
 

@@ -78,7 +78,7 @@ def evaluation_snapshot(*, evaluation: Evaluation, template: Template, by) -> No
         for item in items
         for c in [item.criterion]
     )
-    notify_inputs_changed(evaluation_id=evaluation.pk)
+    notify_inputs_changed(evaluation_id=evaluation.pk, by=by)
 
 
 @transaction.atomic
@@ -116,7 +116,7 @@ def weights_save(
             if rows[pk].weight != weight:
                 rows[pk].weight = weight
                 rows[pk].save(update_fields=["weight"])
-    notify_inputs_changed(evaluation_id=evaluation.pk)
+    notify_inputs_changed(evaluation_id=evaluation.pk, by=by)
 
 
 def _set_status(evaluation: Evaluation, frm: str, to: str, message: str) -> None:

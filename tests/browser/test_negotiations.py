@@ -65,7 +65,7 @@ def test_procurement_logs_requests_and_rounds_and_sees_the_warning(demo, page, s
 
     agreements = page.get_by_role("region", name="Agreements and amendment rounds")
     expect(agreements).to_contain_text(
-        "MSA is on round 3 — more than two rounds suggests too many people weigh in."
+        "MSA is on round 3 — more than 2 rounds suggests too many people weigh in."
     )
     expect(agreements).to_contain_text("3 rounds, up to 8 reviewers per round")
     expect(page.get_by_role("region", name="Governance")).to_contain_text(

@@ -175,7 +175,7 @@ def test_agreement_past_two_rounds_shows_the_warning(as_user, member, candidate)
     AmendmentRoundFactory(agreement=agreement, number=3, reviewers=7, returned=None)
     html = client.get(url).content.decode()
     assert (
-        "MSA is on round 3 — more than two rounds suggests too many people weigh in."
+        "MSA is on round 3 — more than 2 rounds suggests too many people weigh in."
         in html
     )
     assert "3 rounds, up to 7 reviewers per round" in html

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from cdmo_eval.tasks import ping
-from scorecards.alignment import jobs, read
+from scorecards.alignment import read
+from scorecards.alignment import services as jobs
 from scorecards.models import (
     AlignmentResult,
     AlignmentRun,
@@ -188,7 +189,10 @@ def test_bursts_coalesce_into_one_queued_job(
     scoring_evaluation, two_candidates, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr("scorecards.tasks.recompute_alignment.delay", queued.append)
+    monkeypatch.setattr(
+        "scorecards.tasks.recompute_alignment.delay",
+        lambda *args: queued.append(args[0]),
+    )
     for _ in range(5):
         jobs.alignment_request(evaluation_id=scoring_evaluation.pk)
     assert queued == [scoring_evaluation.pk]
@@ -200,11 +204,42 @@ def test_bursts_coalesce_into_one_queued_job(
     assert not state.is_stale and state.queued_at is None
 
 
+def test_the_run_names_the_user_whose_change_caused_it(
+    scoring_evaluation, two_candidates, monkeypatch, django_capture_on_commit_callbacks
+):
+    from scorecards.setup import services as setup_services
+
+    queued = []
+    monkeypatch.setattr(
+        "scorecards.tasks.recompute_alignment.delay", lambda *args: queued.append(args)
+    )
+    lead = scoring_evaluation.lead
+    with django_capture_on_commit_callbacks(execute=True):
+        setup_services.weights_save(
+            evaluation=scoring_evaluation,
+            category_weights={
+                c.pk: c.weight + 1 for c in scoring_evaluation.categories.all()
+            },
+            reason="Quality matters more now",
+            by=lead,
+        )
+    assert queued == [(scoring_evaluation.pk, lead.pk)]
+    state = AlignmentState.objects.get(evaluation=scoring_evaluation)
+    assert state.changed_by == lead
+    run = jobs.alignment_recompute(
+        evaluation_id=scoring_evaluation.pk, caused_by_id=lead.pk
+    )
+    assert run is not None and run.caused_by == lead
+
+
 def test_a_change_during_the_run_queues_one_more(
     scoring_evaluation, two_candidates, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr("scorecards.tasks.recompute_alignment.delay", queued.append)
+    monkeypatch.setattr(
+        "scorecards.tasks.recompute_alignment.delay",
+        lambda *args: queued.append(args[0]),
+    )
     jobs.alignment_request(evaluation_id=scoring_evaluation.pk)
     real_inputs = jobs.alignment_inputs
 
@@ -222,7 +257,10 @@ def test_a_dead_workers_claim_expires(scoring_evaluation, two_candidates, monkey
     from django.utils import timezone
 
     queued = []
-    monkeypatch.setattr("scorecards.tasks.recompute_alignment.delay", queued.append)
+    monkeypatch.setattr(
+        "scorecards.tasks.recompute_alignment.delay",
+        lambda *args: queued.append(args[0]),
+    )
     AlignmentState.objects.filter(evaluation=scoring_evaluation).update(
         queued_at=timezone.now() - jobs.CLAIM_EXPIRES * 2
     )
@@ -233,7 +271,9 @@ def test_a_dead_workers_claim_expires(scoring_evaluation, two_candidates, monkey
 def test_pages_say_when_results_are_stale(
     scoring_evaluation, two_candidates, as_user, monkeypatch
 ):
-    monkeypatch.setattr("scorecards.tasks.recompute_alignment.delay", lambda pk: None)
+    monkeypatch.setattr(
+        "scorecards.tasks.recompute_alignment.delay", lambda *args: None
+    )
     client = as_user(scoring_evaluation.lead)
     assert (
         "Up to date"

@@ -17,8 +17,9 @@ from cdmo_eval.demo import load_demo
 from partners.models import Cdmo, Evaluation, Membership, Role
 from scorecards.alignment.inputs import alignment_inputs
 from scorecards.bundles.exporter import export_bundle
-from scorecards.bundles.importer import default_bands, import_bundle
+from scorecards.bundles.importer import import_bundle
 from scorecards.bundles.schema import InvalidBundle, canonical, validate_bundle
+from scorecards.library.selectors import default_bands
 from scorecards.models import AlignmentState, ConsensusRating, Rating
 from scorecards.scoring import compute, to_results_json
 from tests.factories import CdmoFactory, EvaluationFactory, SiteFactory, UserFactory

@@ -24,8 +24,8 @@ from weasyprint import HTML
 
 from cdmo_eval.demo import load_demo
 from partners.models import Candidate, Evaluation, Role
-from scorecards.alignment.jobs import alignment_ensure_fresh
 from scorecards.alignment.read import FLAG_LABELS, FLAG_SENTENCES
+from scorecards.alignment.services import alignment_ensure_fresh
 from scorecards.models import AlignmentState, ReportJob
 from scorecards.reports import services
 from scorecards.reports.fetcher import STATIC_BASE_URL, SafeURLFetcher

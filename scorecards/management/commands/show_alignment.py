@@ -3,7 +3,7 @@ import json as jsonlib
 from django.core.management.base import BaseCommand, CommandError
 
 from partners.models import Evaluation
-from scorecards.alignment.jobs import alignment_ensure_fresh
+from scorecards.alignment.services import alignment_ensure_fresh
 from scorecards.models import AlignmentResult
 
 

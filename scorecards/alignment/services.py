@@ -1,4 +1,5 @@
-"""The recompute job: requested after any input change, coalesced, idempotent."""
+"""The services behind the recompute job: requested after any input change,
+coalesced, idempotent. The job's writes carry the user whose change caused it."""
 
 import datetime as dt
 import logging
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from partners.models import Evaluation
 
+from .. import enqueue
 from ..models import AlignmentResult, AlignmentRun, AlignmentState, pack_cells
 from ..scoring import (
     ENGINE_VERSION,
@@ -36,36 +38,38 @@ def _claim(evaluation_id: int, now) -> bool:
     )
 
 
-def alignment_request(*, evaluation_id: int) -> bool:
+def alignment_request(*, evaluation_id: int, caused_by_id: int | None = None) -> bool:
     """Mark the evaluation's results stale and queue one recompute.
 
     Bursts coalesce: while a recompute is queued or running, further requests only
-    move ``changed_at``; the running job notices and runs once more at the end.
-    Returns whether a job was queued.
+    move ``changed_at`` (and who changed it last); the running job notices and runs
+    once more at the end. Returns whether a job was queued.
     """
-    from ..tasks import recompute_alignment  # tasks import this module
-
     now = timezone.now()
     state, _created = AlignmentState.objects.get_or_create(evaluation_id=evaluation_id)
-    AlignmentState.objects.filter(pk=state.pk).update(changed_at=now)
+    AlignmentState.objects.filter(pk=state.pk).update(
+        changed_at=now, changed_by_id=caused_by_id
+    )
     if not _claim(evaluation_id, now):
         return False
-    recompute_alignment.delay(evaluation_id)
+    enqueue.recompute_alignment(evaluation_id, caused_by_id)
     return True
 
 
-def alignment_ensure_fresh(*, evaluation_id: int) -> AlignmentState:
+def alignment_ensure_fresh(
+    *, evaluation_id: int, caused_by_id: int | None = None
+) -> AlignmentState:
     """Recompute now, in this process, if the results are missing or stale: for
     readers that must show current numbers (a report, the command line)."""
     state = AlignmentState.objects.filter(evaluation_id=evaluation_id).first()
     if state is None or state.is_stale:
-        alignment_recompute(evaluation_id=evaluation_id)
+        alignment_recompute(evaluation_id=evaluation_id, caused_by_id=caused_by_id)
         state = AlignmentState.objects.get(evaluation_id=evaluation_id)
     return state
 
 
 def alignment_recompute(
-    *, evaluation_id: int, draws: int = 2000
+    *, evaluation_id: int, caused_by_id: int | None = None, draws: int = 2000
 ) -> AlignmentRun | None:
     """Recompute and store an evaluation's alignment, atomically.
 
@@ -87,7 +91,9 @@ def alignment_recompute(
         current = state.current_run
         if current is None or current.fingerprint != key:
             result = compute(spec)
-            run = _store(evaluation, spec, result, key, candidates, started)
+            run = _store(
+                evaluation, spec, result, key, candidates, started, caused_by_id
+            )
         error = ""
     except InvalidEvaluation as exc:
         error = "; ".join(exc.errors) if hasattr(exc, "errors") else str(exc)
@@ -98,13 +104,13 @@ def alignment_recompute(
     state.refresh_from_db()
     if state.changed_at and state.changed_at > read_at:
         if _claim(evaluation_id, timezone.now()):
-            from ..tasks import recompute_alignment
-
-            recompute_alignment.delay(evaluation_id)
+            enqueue.recompute_alignment(evaluation_id, state.changed_by_id)
     return run
 
 
-def _store(evaluation, spec, result, key, candidates, started) -> AlignmentRun:
+def _store(
+    evaluation, spec, result, key, candidates, started, caused_by_id
+) -> AlignmentRun:
     r1 = round_half_up
     as_of = evaluation.as_of or timezone.localdate()
     first = result.candidates[0] if result.candidates else None
@@ -118,6 +124,7 @@ def _store(evaluation, spec, result, key, candidates, started) -> AlignmentRun:
             delta=result.delta,
             as_of=as_of,
             criterion_keys=list(first.criteria) if first else [],
+            caused_by_id=caused_by_id,
             duration_ms=int((time.perf_counter() - started) * 1000),
         )
         _write_rows(
