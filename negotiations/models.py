@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cdmo_eval.models import Record
 from partners.models import Candidate
 from partners.uploads import RandomPath
 
@@ -52,7 +53,7 @@ def _not_before(errors: dict, field: str, later, earlier, message) -> None:
         errors[field] = message
 
 
-class InformationRequest(models.Model):
+class InformationRequest(Record):
     """Information the sponsor asked the CDMO for, and when it came back."""
 
     candidate = models.ForeignKey(
@@ -82,11 +83,6 @@ class InformationRequest(models.Model):
         help_text=_("Gets the reminder when the request becomes overdue."),
     )
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["sent", "pk"]
@@ -160,7 +156,7 @@ class Agreement(models.Model):
 redline_path = RandomPath("redlines")
 
 
-class AmendmentRound(models.Model):
+class AmendmentRound(Record):
     """One turn of an agreement draft: sent to the other side, returned with changes."""
 
     class SentBy(models.TextChoices):
@@ -191,11 +187,6 @@ class AmendmentRound(models.Model):
     redline_name = models.CharField(max_length=255, blank=True)
     redline_content_type = models.CharField(max_length=100, blank=True)
     redline_size = models.PositiveBigIntegerField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["agreement", "number"]
@@ -249,7 +240,7 @@ class AmendmentRound(models.Model):
             raise ValidationError(errors)
 
 
-class Escalation(models.Model):
+class Escalation(Record):
     """A question the CDMO's project team could not decide alone."""
 
     candidate = models.ForeignKey(
@@ -269,11 +260,6 @@ class Escalation(models.Model):
         blank=True,
         related_name="+",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["raised", "pk"]
@@ -310,7 +296,7 @@ class Escalation(models.Model):
             raise ValidationError(errors)
 
 
-class SteeringMeeting(models.Model):
+class SteeringMeeting(Record):
     """A steering-committee touchpoint, planned and (later) held."""
 
     candidate = models.ForeignKey(
@@ -320,11 +306,6 @@ class SteeringMeeting(models.Model):
     held = models.DateField(_("held on"), null=True, blank=True)
     attendees = models.TextField(_("attendees"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["planned", "pk"]

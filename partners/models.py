@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cdmo_eval.models import Record
+
 from .uploads import RandomPath
 
 # Keys a URL already uses in the place a key goes: /evaluations/new/,
@@ -31,7 +33,7 @@ class Role(models.TextChoices):
     OBSERVER = "observer", _("Observer")
 
 
-class Evaluation(models.Model):
+class Evaluation(Record):
     class Status(models.TextChoices):
         SETUP = "setup", _("Setting up")
         SCORING = "scoring", _("Scoring open")
@@ -65,7 +67,7 @@ class Evaluation(models.Model):
         default=0.2,
         validators=[MinValueValidator(0), MaxValueValidator(0.9)],
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Created from the command line (a bundle import, the demo) it may have no one.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -284,7 +286,7 @@ class StageChange(models.Model):
         return f"{self.candidate}: {self.from_stage} → {self.to_stage}"
 
 
-class CultureInterview(models.Model):
+class CultureInterview(Record):
     """A conversation with the CDMO's people about culture, following the guide."""
 
     candidate = models.ForeignKey(
@@ -323,11 +325,6 @@ class CultureInterview(models.Model):
         _("Where gaps may exist and how to bridge them"), blank=True
     )
     notes = models.TextField(_("raw notes"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -339,7 +336,7 @@ class CultureInterview(models.Model):
         return reverse("interview_detail", kwargs={"pk": self.pk})
 
 
-class SiteVisit(models.Model):
+class SiteVisit(Record):
     candidate = models.ForeignKey(
         Candidate, on_delete=models.CASCADE, related_name="visits"
     )
@@ -361,11 +358,6 @@ class SiteVisit(models.Model):
     )
     agenda = models.TextField(_("agenda"), blank=True)
     observations = models.TextField(_("observations"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -380,7 +372,7 @@ class SiteVisit(models.Model):
         return reverse("visit_detail", kwargs={"pk": self.pk})
 
 
-class Finding(models.Model):
+class Finding(Record):
     class Kind(models.TextChoices):
         STRENGTH = "strength", _("Strength")
         WEAKNESS = "weakness", _("Weakness")
@@ -437,11 +429,6 @@ class Finding(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["candidate__cdmo__name", "kind", "-pk"]
