@@ -46,6 +46,7 @@ def main() -> None:
         from django.contrib.auth import get_user_model
 
         from partners.models import Candidate, Evaluation
+        from scorecards.reports import context as report_context
         from scorecards.reports import services
         from scorecards.reports.pdf import render_pdf
 
@@ -65,10 +66,10 @@ def main() -> None:
             )
 
             def build(candidate=candidate, job=job):
-                context, _digest = services.report_content(
+                context, _digest = report_context.report_content(
                     evaluation=evaluation, candidate=candidate
                 )
-                return services.report_html(context, job=job)
+                return report_context.report_html(context, job=job)
 
             html_ms, html = _median_ms(build)
             out = folder / "out.pdf"

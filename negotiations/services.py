@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cdmo_eval.service import service
 from partners.events import notify_inputs_changed
 from partners.models import Candidate
-from partners.services import owner_errors
+from partners.selectors import owner_errors
 from partners.uploads import check_upload, files_removed_on_rollback
 
 from .models import (
@@ -42,6 +43,7 @@ def _check_owner(candidate: Candidate, owner_id: int | None) -> None:
 # --- milestones --------------------------------------------------------------------
 
 
+@service
 @transaction.atomic
 def milestones_save(
     *, candidate: Candidate, dates: dict[str, dt.date | None], by
@@ -80,6 +82,7 @@ def milestones_save(
 # --- information requests ----------------------------------------------------------
 
 
+@service
 @transaction.atomic
 def request_save(*, info_request: InformationRequest, by) -> InformationRequest:
     """Create or update an information request.
@@ -119,6 +122,7 @@ def _claim_reminder(request_id: int, now: dt.datetime) -> bool:
     )
 
 
+@service
 def overdue_reminders_send(*, today: dt.date) -> int:
     """Email each overdue request's sponsor owner, once per request.
 
@@ -233,6 +237,7 @@ def _store_redline(round_: AmendmentRound, upload) -> None:
     round_.redline_size = checked.size
 
 
+@service
 def round_add(
     *, candidate: Candidate, kind: str, round_: AmendmentRound, redline=None, by
 ) -> AmendmentRound:
@@ -259,6 +264,7 @@ def round_add(
     return round_
 
 
+@service
 def round_update(*, round_: AmendmentRound, redline=None, by) -> AmendmentRound:
     """Update a round; it still fits between the previous and the next round."""
     replaced = round_.redline.name if redline is not None and round_.redline else ""
@@ -292,6 +298,7 @@ def round_update(*, round_: AmendmentRound, redline=None, by) -> AmendmentRound:
 # --- escalations and governance ----------------------------------------------------
 
 
+@service
 @transaction.atomic
 def escalation_save(*, escalation: Escalation, by) -> Escalation:
     """Create or update an escalation; it is decided on or after it was raised. A new
@@ -307,6 +314,7 @@ def escalation_save(*, escalation: Escalation, by) -> Escalation:
     return escalation
 
 
+@service
 @transaction.atomic
 def meeting_save(*, meeting: SteeringMeeting, by) -> SteeringMeeting:
     """Create or update a steering-committee meeting."""

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from .models import (
     DELIVERY_LEVELS,
@@ -131,3 +132,17 @@ def cdmo_candidacies_for(user, cdmo: Cdmo) -> QuerySet[Candidate]:
         .select_related("evaluation")
         .order_by("evaluation__name", "pk")
     )
+
+
+def owner_errors(candidate: Candidate, owner_id: int | None) -> dict[str, str]:
+    """The owner of a record about ``candidate`` (a finding, a request, an
+    escalation) is a member of its evaluation: ``{"owner": message}`` when not,
+    for the service to raise with its other errors."""
+    if (
+        owner_id is None
+        or Membership.objects.filter(
+            evaluation_id=candidate.evaluation_id, user_id=owner_id
+        ).exists()
+    ):
+        return {}
+    return {"owner": _("The owner must be a member of this evaluation.")}

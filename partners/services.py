@@ -11,6 +11,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from cdmo_eval.service import service
+
 from .events import notify_inputs_changed
 from .models import (
     Attachment,
@@ -26,11 +28,13 @@ from .models import (
     SiteVisit,
     StageChange,
 )
+from .selectors import owner_errors
 from .uploads import WrittenFiles, check_upload, files_removed_on_rollback
 
 User = get_user_model()
 
 
+@service
 @transaction.atomic
 def evaluation_create(*, created_by, **fields) -> Evaluation:
     """Create an evaluation; whoever creates it becomes its first lead."""
@@ -41,6 +45,7 @@ def evaluation_create(*, created_by, **fields) -> Evaluation:
     return evaluation
 
 
+@service
 @transaction.atomic
 def evaluation_update(*, evaluation: Evaluation, by, **fields) -> Evaluation:
     """Change an evaluation's description, date and response target. The date and the
@@ -52,6 +57,7 @@ def evaluation_update(*, evaluation: Evaluation, by, **fields) -> Evaluation:
     return evaluation
 
 
+@service
 def membership_add(*, evaluation: Evaluation, user, role: str, by) -> Membership:
     """Add ``user`` to the evaluation; a user belongs at most once."""
     if Membership.objects.filter(evaluation=evaluation, user=user).exists():
@@ -76,6 +82,7 @@ def _is_last_lead(membership: Membership) -> bool:
     )
 
 
+@service
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, by) -> Membership:
     """Change a member's role; an evaluation always keeps at least one lead."""
@@ -95,6 +102,7 @@ def membership_change_role(*, membership: Membership, role: str, by) -> Membersh
     return membership
 
 
+@service
 @transaction.atomic
 def membership_remove(*, membership: Membership, by) -> None:
     """Remove a member; the last lead cannot be removed."""
@@ -111,6 +119,7 @@ def membership_remove(*, membership: Membership, by) -> None:
     membership.delete()
 
 
+@service
 @transaction.atomic
 def member_invite(
     *, evaluation: Evaluation, email: str, role: str, by, base_url: str
@@ -154,6 +163,7 @@ def member_invite(
 # --- candidates -----------------------------------------------------------------
 
 
+@service
 def candidate_add(
     *, evaluation: Evaluation, cdmo: Cdmo, bulk_site: Site | None, stage: str, by
 ) -> Candidate:
@@ -173,6 +183,7 @@ def candidate_add(
     return candidate
 
 
+@service
 def candidate_update(*, candidate: Candidate, bulk_site: Site | None, by) -> Candidate:
     if bulk_site is not None and bulk_site.cdmo_id != candidate.cdmo_id:
         raise ValidationError(
@@ -184,6 +195,7 @@ def candidate_update(*, candidate: Candidate, bulk_site: Site | None, by) -> Can
     return candidate
 
 
+@service
 @transaction.atomic
 def candidate_move(
     *, candidate: Candidate, to_stage: str, reason: str, by
@@ -254,6 +266,7 @@ def _attach(*, upload, by, written: WrittenFiles, **parent) -> Attachment:
     return attachment
 
 
+@service
 def interview_save(
     *, interview: CultureInterview, interviewees, interviewers, uploads=(), by
 ) -> CultureInterview:
@@ -273,6 +286,7 @@ def interview_save(
     return interview
 
 
+@service
 def visit_save(
     *, visit: SiteVisit, attendees, contact_attendees, uploads=(), by
 ) -> SiteVisit:
@@ -291,6 +305,7 @@ def visit_save(
     return visit
 
 
+@service
 def attachment_add(*, parent: CultureInterview | SiteVisit, upload, by) -> Attachment:
     kind = "interview" if isinstance(parent, CultureInterview) else "visit"
     with files_removed_on_rollback() as written, transaction.atomic():
@@ -298,20 +313,7 @@ def attachment_add(*, parent: CultureInterview | SiteVisit, upload, by) -> Attac
     return attachment
 
 
-def owner_errors(candidate: Candidate, owner_id: int | None) -> dict[str, str]:
-    """The owner of a record about ``candidate`` (a finding, a request, an
-    escalation) is a member of its evaluation: ``{"owner": message}`` when not,
-    for the service to raise with its other errors."""
-    if (
-        owner_id is None
-        or Membership.objects.filter(
-            evaluation_id=candidate.evaluation_id, user_id=owner_id
-        ).exists()
-    ):
-        return {}
-    return {"owner": _("The owner must be a member of this evaluation.")}
-
-
+@service
 def finding_save(*, finding: Finding, by) -> Finding:
     """Create or update a finding. Its source record, when named, belongs to the same
     candidate; the owner is a member of the evaluation."""
@@ -342,6 +344,7 @@ def finding_save(*, finding: Finding, by) -> Finding:
 # --- the shared CDMO directory ---------------------------------------------------
 
 
+@service
 def directory_save(*, record: Cdmo | Site | Contact, by) -> Cdmo | Site | Contact:
     """Save a CDMO, site or contact of the shared directory (validated by its form)."""
     if isinstance(record, Contact) and record.site_id:

@@ -14,8 +14,7 @@ from .access import reports_allowed
 from .models import Rating, Source
 from .rating import selectors
 from .rating.forms import EvidenceRatingsForm
-from .reports.selectors import latest_report_job
-from .reports.services import is_stalled
+from .reports.selectors import is_stalled, latest_report_job
 
 
 def _report_request(request, candidate) -> dict | None:

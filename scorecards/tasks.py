@@ -5,7 +5,8 @@ from django.conf import settings
 from django.db import OperationalError
 
 from .alignment.services import alignment_recompute
-from .reports.services import claim_expiry, report_is_claimed, report_render
+from .reports.selectors import claim_expiry, report_is_claimed
+from .reports.services import report_render
 
 
 @shared_task(

@@ -20,6 +20,24 @@ def worker_redis_url() -> str | None:
     return url
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """Tests marked ``runs_last`` run after all others (they read what the rest of
+    the session did); ``config.whole_suite`` says whether every test of the suite
+    was collected, unfiltered."""
+    last = [i for i in items if i.get_closest_marker("runs_last")]
+    items[:] = [i for i in items if i not in last] + last
+    filtered = (
+        config.option.keyword
+        or config.option.markexpr
+        or config.option.deselect
+        or getattr(config.option, "lf", False)
+    )
+    paths = {str(p) for p in config.args}
+    config.whole_suite = not filtered and paths <= {"tests", str(config.rootpath)} | {
+        str(config.rootpath / "tests")
+    }
+
+
 def pytest_configure(config):
     # Celery caches its broker connection and result backend on first use, so the
     # broker for worker tests is set before any test runs. Ordinary tests stay eager.

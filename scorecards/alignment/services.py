@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cdmo_eval.service import service
 from partners.models import Evaluation
 
 from .. import enqueue
@@ -38,6 +39,7 @@ def _claim(evaluation_id: int, now) -> bool:
     )
 
 
+@service
 def alignment_request(*, evaluation_id: int, caused_by_id: int | None = None) -> bool:
     """Mark the evaluation's results stale and queue one recompute.
 
@@ -56,6 +58,7 @@ def alignment_request(*, evaluation_id: int, caused_by_id: int | None = None) ->
     return True
 
 
+@service
 def alignment_ensure_fresh(
     *, evaluation_id: int, caused_by_id: int | None = None
 ) -> AlignmentState:
@@ -68,6 +71,7 @@ def alignment_ensure_fresh(
     return state
 
 
+@service
 def alignment_recompute(
     *, evaluation_id: int, caused_by_id: int | None = None, draws: int = 2000
 ) -> AlignmentRun | None:

@@ -45,7 +45,7 @@ from partners.models import (
 
 from ..library.selectors import default_bands as stored_default_bands
 from ..models import Kind, Scorecard, Source
-from ..rating.services import RATIONALE_REQUIRED
+from ..rating.models import RATIONALE_REQUIRED
 from ..scoring import KNOWN_SIGNALS, Band, validate_bands, validate_curve
 
 FORMAT = "cdmo-eval/1"
@@ -840,7 +840,7 @@ def _scorecards(r: _Reader, doc: dict, ctx: _Context) -> list[dict]:
 
 def _check_submitted(r: _Reader, path: str, ctx: _Context, ratings) -> None:
     """A submitted scorecard rates every scorecard criterion (or says n/a), and
-    explains its ratings of 1, 2 and 5 (scorecards.services.missing_for_submit)."""
+    explains its ratings of 1, 2 and 5 (rating.selectors.missing_for_submit)."""
     rated = {x["criterion"] for x in ratings}
     missing = [
         k

@@ -12,6 +12,9 @@ from partners.models import Candidate, CultureInterview, Evaluation, Finding, Si
 from ..library.models import SCORE_CHOICES, Source
 from ..setup.models import EvaluationCriterion
 
+RATIONALE_REQUIRED = (1, 2, 5)
+"""The extremes need a reason: ratings of 1, 2 and 5 carry a rationale."""
+
 
 class Scorecard(models.Model):
     class Status(models.TextChoices):

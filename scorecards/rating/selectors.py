@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from statistics import mean, pstdev
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from partners.models import (
     Candidate,
@@ -25,6 +26,7 @@ from ..models import (
     Scorecard,
     Source,
 )
+from ..rating.models import RATIONALE_REQUIRED
 from ..scoring.flags import DISAGREEMENT_RANGE
 
 
@@ -276,3 +278,24 @@ def unrated_counts(evaluation: Evaluation) -> dict[int, int]:
         .values_list("pk", "n")
     )
     return {pk: total - n for pk, n in rated.items()}
+
+
+def missing_for_submit(scorecard: Scorecard) -> list[str]:
+    """Problems that stop a scorecard from being submitted, one per criterion."""
+    criteria = EvaluationCriterion.objects.filter(
+        evaluation_id=scorecard.evaluation_id, kind=Kind.RATED, by_scorecard=True
+    )
+    ratings = {r.criterion_id: r for r in scorecard.ratings.all()}
+    problems = []
+    for criterion in criteria:
+        rating = ratings.get(criterion.pk)
+        if rating is None:
+            problems.append(
+                _("%(c)s: choose a rating or “not applicable”.") % {"c": criterion}
+            )
+        elif rating.score in RATIONALE_REQUIRED and not rating.rationale.strip():
+            problems.append(
+                _("%(c)s: a rating of %(s)s needs a rationale.")
+                % {"c": criterion, "s": rating.score}
+            )
+    return problems

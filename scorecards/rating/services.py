@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cdmo_eval.service import service
 from partners.events import notify_inputs_changed
 from partners.models import Candidate, CultureInterview, SiteVisit
 
@@ -24,10 +25,8 @@ from ..models import (
     Scorecard,
     Source,
 )
-from ..setup.services import scoring_blocker
-
-RATIONALE_REQUIRED = (1, 2, 5)
-"""The extremes need a reason (issue #4): 1, 2 and 5."""
+from ..setup.selectors import scoring_blocker
+from .selectors import missing_for_submit
 
 
 class ScoringBlocked(ValidationError):
@@ -50,6 +49,7 @@ class StaleRating(Exception):
         )
 
 
+@service
 def scorecard_start(*, candidate: Candidate, evaluator) -> Scorecard:
     """The evaluator's scorecard for the candidate, created as a draft if needed."""
     scorecard = Scorecard.objects.filter(
@@ -87,6 +87,7 @@ def _check_rests_on(candidate: Candidate, rests_on) -> dict:
     return links
 
 
+@service
 @transaction.atomic
 def rating_save(
     *,
@@ -148,27 +149,7 @@ def rating_save(
     return rating
 
 
-def missing_for_submit(scorecard: Scorecard) -> list[str]:
-    """Problems that stop a scorecard from being submitted, one per criterion."""
-    criteria = EvaluationCriterion.objects.filter(
-        evaluation_id=scorecard.evaluation_id, kind=Kind.RATED, by_scorecard=True
-    )
-    ratings = {r.criterion_id: r for r in scorecard.ratings.all()}
-    problems = []
-    for criterion in criteria:
-        rating = ratings.get(criterion.pk)
-        if rating is None:
-            problems.append(
-                _("%(c)s: choose a rating or “not applicable”.") % {"c": criterion}
-            )
-        elif rating.score in RATIONALE_REQUIRED and not rating.rationale.strip():
-            problems.append(
-                _("%(c)s: a rating of %(s)s needs a rationale.")
-                % {"c": criterion, "s": rating.score}
-            )
-    return problems
-
-
+@service
 @transaction.atomic
 def scorecard_submit(*, scorecard: Scorecard, by) -> Scorecard:
     """Submit and lock a scorecard: every scorecard criterion rated (or n/a), and
@@ -187,6 +168,7 @@ def scorecard_submit(*, scorecard: Scorecard, by) -> Scorecard:
     return scorecard
 
 
+@service
 @transaction.atomic
 def scorecard_reopen(*, scorecard: Scorecard, reason: str, by) -> Scorecard:
     """The lead reopens a submitted scorecard, saying why; its ratings stop counting
@@ -205,6 +187,7 @@ def scorecard_reopen(*, scorecard: Scorecard, reason: str, by) -> Scorecard:
     return scorecard
 
 
+@service
 @transaction.atomic
 def evidence_ratings_save(
     *,
@@ -257,6 +240,7 @@ def evidence_ratings_save(
     notify_inputs_changed(evaluation_id=record.candidate.evaluation_id, by=by)
 
 
+@service
 @transaction.atomic
 def consensus_record(
     *,
@@ -281,10 +265,3 @@ def consensus_record(
     )
     notify_inputs_changed(evaluation_id=candidate.evaluation_id, by=by)
     return consensus
-
-
-@transaction.atomic
-def consensus_clear(*, consensus: ConsensusRating, by) -> None:
-    evaluation_id = consensus.candidate.evaluation_id
-    consensus.delete()
-    notify_inputs_changed(evaluation_id=evaluation_id, by=by)

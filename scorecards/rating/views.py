@@ -170,7 +170,7 @@ def scorecard(request, pk):
             "candidate": candidate,
             "scorecard": sc,
             "forms": forms,
-            "problems": services.missing_for_submit(sc) if sc.pk else [],
+            "problems": selectors.missing_for_submit(sc) if sc.pk else [],
             "errors": errors,
         },
         status=400 if errors else 200,

@@ -9,9 +9,12 @@ rating (the access helpers check that before a report is requested).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from statistics import pstdev
 
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import cdmo_eval
@@ -22,7 +25,7 @@ from partners.selectors import candidate_evidence
 
 from ..alignment.read import FLAG_LABELS, FLAG_SENTENCES, current_results
 from ..charts import category_chart_svg, score_bar_svg
-from ..models import AlignmentResult, AlignmentRun, Kind, Source
+from ..models import AlignmentResult, AlignmentRun, Kind, ReportJob, Source
 from ..rating.selectors import ratings_table
 from ..scoring import CULTURE_CATEGORY, FLAG_CODES, ROBUST_P_FIRST
 from ..scoring.flags import DISAGREEMENT_RANGE
@@ -408,3 +411,51 @@ def comparison_context(evaluation: Evaluation) -> dict:
             ("appendix", _("Appendix: provenance")),
         ],
     }
+
+
+TEMPLATES = {
+    ReportJob.Kind.DUE_DILIGENCE: "reports/due_diligence.html",
+    ReportJob.Kind.COMPARISON: "reports/comparison.html",
+}
+
+
+def _kind(candidate: Candidate | None) -> str:
+    return ReportJob.Kind.DUE_DILIGENCE if candidate else ReportJob.Kind.COMPARISON
+
+
+def _who(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def report_context(*, evaluation: Evaluation, candidate: Candidate | None) -> dict:
+    if candidate is not None:
+        return due_diligence_context(candidate)
+    return comparison_context(evaluation)
+
+
+def report_content(
+    *, evaluation: Evaluation, candidate: Candidate | None
+) -> tuple[dict, str]:
+    """The report's context and the digest of its content.
+
+    The digest covers the rendered HTML without who asked and when (it includes
+    the input fingerprint, the software and template versions, and every piece
+    of evidence shown), so two requests for an unchanged report get one file.
+    """
+    context = report_context(evaluation=evaluation, candidate=candidate)
+    html = render_to_string(
+        TEMPLATES[_kind(candidate)],
+        {**context, "requested_by": "", "requested_on": None},
+    )
+    return context, hashlib.sha256(html.encode()).hexdigest()
+
+
+def report_html(context: dict, *, job: ReportJob) -> str:
+    return render_to_string(
+        TEMPLATES[job.kind],
+        {
+            **context,
+            "requested_by": _who(job.requested_by),
+            "requested_on": timezone.localtime(job.requested_at),
+        },
+    )

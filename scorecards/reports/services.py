@@ -14,19 +14,17 @@ file behind a download link.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import tempfile
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.core.files import File
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cdmo_eval.service import service
 from partners.models import Candidate, Evaluation
 
 from .. import enqueue
@@ -34,84 +32,26 @@ from ..alignment.services import alignment_ensure_fresh
 from ..models import ReportJob, report_path
 from .context import (
     REPORT_TEMPLATE_VERSION,
-    comparison_context,
-    due_diligence_context,
+    report_content,
+    report_html,
 )
 from .pdf import RenderError, RenderInfo, render_pdf
+from .selectors import claim_expiry, is_stalled
 
 log = logging.getLogger(__name__)
-
-TEMPLATES = {
-    ReportJob.Kind.DUE_DILIGENCE: "reports/due_diligence.html",
-    ReportJob.Kind.COMPARISON: "reports/comparison.html",
-}
-CLAIM_MARGIN = dt.timedelta(seconds=60)
-"""A rendering claim older than the render timeout plus this belongs to a worker
-that died: the job may be claimed again."""
-
-
-def claim_expiry() -> dt.timedelta:
-    return dt.timedelta(seconds=settings.REPORT_TIMEOUT_SECONDS) + CLAIM_MARGIN
-
-
-def is_stalled(job: ReportJob, now: dt.datetime | None = None) -> bool:
-    """Rendering for longer than any render may take (its worker is gone), or
-    queued that long (its message was lost): asking again restarts it."""
-    since = {
-        ReportJob.Status.QUEUED: job.requested_at,
-        ReportJob.Status.RENDERING: job.started_at,
-    }.get(job.status)
-    return since is not None and since < (now or timezone.now()) - claim_expiry()
 
 
 def _kind(candidate: Candidate | None) -> str:
     return ReportJob.Kind.DUE_DILIGENCE if candidate else ReportJob.Kind.COMPARISON
 
 
-def _who(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 # --- content -------------------------------------------------------------------------
-
-
-def report_context(*, evaluation: Evaluation, candidate: Candidate | None) -> dict:
-    if candidate is not None:
-        return due_diligence_context(candidate)
-    return comparison_context(evaluation)
-
-
-def report_content(
-    *, evaluation: Evaluation, candidate: Candidate | None
-) -> tuple[dict, str]:
-    """The report's context and the digest of its content.
-
-    The digest covers the rendered HTML without who asked and when (it includes
-    the input fingerprint, the software and template versions, and every piece
-    of evidence shown), so two requests for an unchanged report get one file.
-    """
-    context = report_context(evaluation=evaluation, candidate=candidate)
-    html = render_to_string(
-        TEMPLATES[_kind(candidate)],
-        {**context, "requested_by": "", "requested_on": None},
-    )
-    return context, hashlib.sha256(html.encode()).hexdigest()
-
-
-def report_html(context: dict, *, job: ReportJob) -> str:
-    return render_to_string(
-        TEMPLATES[job.kind],
-        {
-            **context,
-            "requested_by": _who(job.requested_by),
-            "requested_on": timezone.localtime(job.requested_at),
-        },
-    )
 
 
 # --- requesting ----------------------------------------------------------------------
 
 
+@service
 def report_job_create(
     *, evaluation: Evaluation, candidate: Candidate | None, by
 ) -> ReportJob:
@@ -127,6 +67,7 @@ def report_job_create(
     )
 
 
+@service
 def report_request(
     *, evaluation: Evaluation, candidate: Candidate | None, by
 ) -> ReportJob:
@@ -210,6 +151,7 @@ def _fail(job: ReportJob, message: str) -> None:
     )
 
 
+@service
 def report_render(*, job_id: int) -> ReportJob | None:
     """Render one report job; None when it is not ours to render (already done, or
     another worker holds a live claim).
@@ -317,10 +259,3 @@ def _timeout_message() -> str:
         "The report took too long to render and was stopped. Try again later; if "
         "it keeps happening, ask an administrator to raise REPORT_TIMEOUT_SECONDS."
     )
-
-
-def report_is_claimed(*, job_id: int) -> bool:
-    """Whether the job is rendering under another worker's claim."""
-    return ReportJob.objects.filter(
-        pk=job_id, status=ReportJob.Status.RENDERING
-    ).exists()

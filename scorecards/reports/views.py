@@ -30,7 +30,7 @@ def _status_response(request, job):
     return render(
         request,
         "reports/_job_status.html",
-        {"job": job, "stalled": services.is_stalled(job)},
+        {"job": job, "stalled": selectors.is_stalled(job)},
     )
 
 
@@ -69,7 +69,7 @@ def report_status(request, pk):
         {
             "evaluation": job.evaluation,
             "job": job,
-            "stalled": services.is_stalled(job),
+            "stalled": selectors.is_stalled(job),
         },
     )
 

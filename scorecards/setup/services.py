@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cdmo_eval.service import service
 from partners.events import notify_inputs_changed
 from partners.models import Candidate, Evaluation
 
@@ -25,6 +26,7 @@ from ..models import (
 from ..scoring import Band, validate_bands
 
 
+@service
 @transaction.atomic
 def evaluation_snapshot(*, evaluation: Evaluation, template: Template, by) -> None:
     """Copy a template's categories, criteria, weights, anchors and bands into the
@@ -81,6 +83,7 @@ def evaluation_snapshot(*, evaluation: Evaluation, template: Template, by) -> No
     notify_inputs_changed(evaluation_id=evaluation.pk, by=by)
 
 
+@service
 @transaction.atomic
 def weights_save(
     *,
@@ -126,6 +129,7 @@ def _set_status(evaluation: Evaluation, frm: str, to: str, message: str) -> None
     evaluation.status = to
 
 
+@service
 def scoring_open(*, evaluation: Evaluation, by) -> None:
     """Open scoring: needs the criteria snapshot; weights of criteria freeze."""
     if not EvaluationCriterion.objects.filter(evaluation=evaluation).exists():
@@ -138,6 +142,7 @@ def scoring_open(*, evaluation: Evaluation, by) -> None:
     )
 
 
+@service
 def scoring_close(*, evaluation: Evaluation, by) -> None:
     _set_status(
         evaluation,
@@ -147,6 +152,7 @@ def scoring_close(*, evaluation: Evaluation, by) -> None:
     )
 
 
+@service
 @transaction.atomic
 def conflict_declare(
     *, evaluation: Evaluation, evaluator, candidates: list[Candidate], text: str
@@ -185,6 +191,7 @@ def conflict_declare(
     ]
 
 
+@service
 def conflict_override(*, declaration: ConflictDeclaration, reason: str, by) -> None:
     """The lead lets a conflicted evaluator score the candidate, saying why."""
     if declaration.candidate_id is None:
@@ -197,21 +204,3 @@ def conflict_override(*, declaration: ConflictDeclaration, reason: str, by) -> N
     declaration.save(
         update_fields=["override_reason", "overridden_by", "overridden_at"]
     )
-
-
-def scoring_blocker(*, candidate: Candidate, evaluator) -> str | None:
-    """Why ``evaluator`` may not score ``candidate`` now, or None."""
-    evaluation = candidate.evaluation
-    if evaluation.status != Evaluation.Status.SCORING:
-        return _("Scoring is not open in this evaluation.")
-    declarations = list(
-        ConflictDeclaration.objects.filter(evaluation=evaluation, evaluator=evaluator)
-    )
-    if not declarations:
-        return _("Declare any conflict of interest before your first scorecard.")
-    if any(d.blocks and d.candidate_id == candidate.pk for d in declarations):
-        return _(
-            "You declared a conflict with %(c)s; the lead must override it before "
-            "you can score."
-        ) % {"c": candidate}
-    return None

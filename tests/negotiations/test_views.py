@@ -95,6 +95,33 @@ def test_weaker_roles_cannot_post_changes(as_user, member, candidate, records, r
     assert InformationRequest.objects.get().subject != "changed"
 
 
+def test_procurement_plans_a_steering_meeting_and_records_it_held(
+    as_user, member, candidate
+):
+    client = as_user(member(Role.PROCUREMENT))
+    response = client.post(
+        reverse("meeting_create", args=[candidate.pk]),
+        {"planned": "2026-07-01", "attendees": "Both project leads"},
+    )
+    assert response.status_code == 302
+    meeting = SteeringMeeting.objects.get(candidate=candidate)
+    assert (meeting.planned, meeting.held) == (dt.date(2026, 7, 1), None)
+    response = client.post(
+        reverse("meeting_edit", args=[meeting.pk]),
+        {
+            "planned": "2026-07-01",
+            "held": "2026-07-02",
+            "attendees": "Both project leads",
+            "outcome": "Agreed the tech-transfer plan",
+        },
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.held == dt.date(2026, 7, 2)
+    page = client.get(reverse("candidate_negotiations", args=[candidate.pk]))
+    assert "Agreed the tech-transfer plan" in page.content.decode()
+
+
 def test_observer_sees_records_without_edit_controls(
     as_user, member, candidate, records
 ):

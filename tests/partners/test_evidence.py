@@ -179,6 +179,27 @@ def test_bad_upload_on_existing_visit_stores_nothing(as_user, member, candidate)
     assert not Attachment.objects.exists()
 
 
+def test_a_file_added_to_an_interview_later_is_kept_and_downloads(
+    as_user, member, candidate
+):
+    interview = InterviewFactory(candidate=candidate)
+    client = as_user(member(Role.EVALUATOR))
+    response = client.post(
+        reverse("attachment_add", args=["interviews", interview.pk]),
+        {"file": SimpleUploadedFile("minutes.pdf", PDF)},
+    )
+    assert response.status_code == 302
+    attachment = Attachment.objects.get(interview=interview)
+    assert (attachment.original_name, attachment.content_type) == (
+        "minutes.pdf",
+        "application/pdf",
+    )
+    page = client.get(interview.get_absolute_url()).content.decode()
+    assert "minutes.pdf" in page and attachment.get_absolute_url() in page
+    download = client.get(attachment.get_absolute_url())
+    assert b"".join(download.streaming_content) == PDF
+
+
 def test_visit_with_attachment_downloads_as_attachment(as_user, member, candidate):
     user = member(Role.EVALUATOR)
     client = as_user(user)

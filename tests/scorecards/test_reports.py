@@ -27,7 +27,7 @@ from partners.models import Candidate, Evaluation, Role
 from scorecards.alignment.read import FLAG_LABELS, FLAG_SENTENCES
 from scorecards.alignment.services import alignment_ensure_fresh
 from scorecards.models import AlignmentState, ReportJob
-from scorecards.reports import services
+from scorecards.reports import context, selectors, services
 from scorecards.reports.fetcher import STATIC_BASE_URL, SafeURLFetcher
 from scorecards.reports.pdf import RenderInfo
 from tests.factories import (
@@ -236,7 +236,7 @@ def test_an_unexpected_error_marks_the_job_failed(
     def broken(**kwargs):
         raise LookupError("template variable")
 
-    monkeypatch.setattr(services, "report_content", broken)
+    monkeypatch.setattr(services, "report_content", broken)  # as the job calls it
 
     job = request_report(
         candidate.evaluation,
@@ -269,7 +269,7 @@ def test_a_job_whose_worker_died_is_claimed_again(
         started_at=timezone.now() - dt.timedelta(seconds=120 + 61)
     )
     job.refresh_from_db()
-    assert services.is_stalled(job)
+    assert selectors.is_stalled(job)
     assert not job.file  # nothing half-written is visible
 
     again = request_report(
@@ -870,7 +870,7 @@ def test_report_content_reads_a_fixed_number_of_queries(candidate, kind):
         alignment_ensure_fresh(evaluation_id=evaluation.pk)
         subject = candidate if kind == "due_diligence" else None
         with CaptureQueriesContext(connection) as queries:
-            services.report_content(evaluation=evaluation, candidate=subject)
+            context.report_content(evaluation=evaluation, candidate=subject)
         counts.append(len(queries))
     assert counts[0] == counts[1]
 
