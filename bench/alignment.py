@@ -117,7 +117,13 @@ def _fill() -> int:
                         name=f"{cat.name} criterion {j}",
                         weight=1 + j % PER_CATEGORY,
                         kind="derived" if is_derived else "rated",
-                        by_interview=i == 0,
+                        sources=(
+                            []
+                            if is_derived
+                            else ["scorecard", "interview"]
+                            if i == 0
+                            else ["scorecard"]
+                        ),
                         signal=(
                             ("median_response_days", "max_amendment_rounds")[
                                 j - PER_CATEGORY

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,3 +25,13 @@ class Record(models.Model):
 
     class Meta:
         abstract = True
+
+
+def exactly_one_of(fields: list[str]) -> Q:
+    """A check that exactly one of these foreign keys is set."""
+    condition = Q()
+    for chosen in fields:
+        condition |= Q(
+            **{f"{f}__isnull": f != chosen for f in fields},
+        )
+    return condition

@@ -23,16 +23,15 @@ from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from .evidence import BY_SEGMENT, EVIDENCE_KINDS, EvidenceKind
 from .models import (
     Attachment,
     Candidate,
     Cdmo,
-    CultureInterview,
     Evaluation,
     Finding,
     Membership,
     Role,
-    SiteVisit,
 )
 
 
@@ -165,12 +164,14 @@ def get_record_for(
     return obj
 
 
-def get_interview_for(user, pk: int, need: Can = Can.READ) -> CultureInterview:
-    return get_record_for(user, CultureInterview, pk, need)
-
-
-def get_visit_for(user, pk: int, need: Can = Can.READ) -> SiteVisit:
-    return get_record_for(user, SiteVisit, pk, need)
+def get_evidence_for(user, kind: EvidenceKind | str, pk: int, need: Can = Can.READ):
+    """An evidence record (an interview, a visit…) of ``kind`` (or its URL segment:
+    ``"interviews"``); an unknown segment is 404 like a stranger's record."""
+    if isinstance(kind, str):
+        kind = BY_SEGMENT.get(kind)
+        if kind is None:
+            raise Http404("Not found.")
+    return get_record_for(user, kind.model, pk, need)
 
 
 def get_finding_for(user, pk: int, need: Can = Can.READ) -> Finding:
@@ -180,15 +181,14 @@ def get_finding_for(user, pk: int, need: Can = Can.READ) -> Finding:
 def get_attachment_for(user, pk: int, need: Can = Can.READ) -> Attachment:
     attachment = (
         Attachment.objects.select_related(
-            "interview__candidate__evaluation", "visit__candidate__evaluation"
+            *(f"{k.name}__candidate__evaluation" for k in EVIDENCE_KINDS)
         )
         .filter(pk=pk)
         .first()
     )
     if attachment is None:
         raise Http404("Not found.")
-    parent = attachment.interview or attachment.visit
-    check_evaluation(user, parent.candidate.evaluation, need)
+    check_evaluation(user, attachment.parent.candidate.evaluation, need)
     return attachment
 
 

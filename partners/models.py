@@ -7,8 +7,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cdmo_eval.models import Record
+from cdmo_eval.models import Record, exactly_one_of
 
+from .evidence import BY_KEY, EVIDENCE_KINDS
 from .uploads import RandomPath
 
 # Keys a URL already uses in the place a key goes: /evaluations/new/,
@@ -378,11 +379,15 @@ class Finding(Record):
         WEAKNESS = "weakness", _("Weakness")
         SHARED_GAP = "shared_gap", _("Shared gap")
 
-    class Source(models.TextChoices):
-        INTERVIEW = "interview", _("Interview")
-        SITE_VISIT = "site_visit", _("Site visit")
-        NEGOTIATION = "negotiation", _("Negotiations")
-        OTHER = "other", _("Other")
+    # Where it came from: an evidence record of some kind, or elsewhere.
+    Source = models.TextChoices(
+        "Source",
+        [(k.key.upper(), (k.key, k.label)) for k in EVIDENCE_KINDS]
+        + [
+            ("NEGOTIATION", ("negotiation", _("Negotiations"))),
+            ("OTHER", ("other", _("Other"))),
+        ],
+    )
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -397,22 +402,7 @@ class Finding(Record):
     source = models.CharField(
         _("where it came from"), max_length=16, choices=Source.choices
     )
-    interview = models.ForeignKey(
-        CultureInterview,
-        verbose_name=_("interview"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="findings",
-    )
-    visit = models.ForeignKey(
-        SiteVisit,
-        verbose_name=_("site visit"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="findings",
-    )
+    # One link per evidence kind (``interview``, ``visit``…), generated below.
     source_note = models.CharField(_("source details"), max_length=300, blank=True)
     bridging_plan = models.TextField(_("bridging plan"), blank=True)
     owner = models.ForeignKey(
@@ -436,6 +426,12 @@ class Finding(Record):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
+    @property
+    def source_record(self):
+        """The evidence record it came from, when its source is a kind of evidence."""
+        kind = BY_KEY.get(self.source)
+        return getattr(self, kind.name) if kind else None
+
 
 # The name migration 0002 refers to.
 attachment_path = RandomPath("attachments")
@@ -444,20 +440,7 @@ attachment_path = RandomPath("attachments")
 class Attachment(models.Model):
     """A file on an interview or a visit, served only through an access check."""
 
-    interview = models.ForeignKey(
-        CultureInterview,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="attachments",
-    )
-    visit = models.ForeignKey(
-        SiteVisit,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="attachments",
-    )
+    # Its parent: one link per evidence kind, generated below; exactly one is set.
     file = models.FileField(upload_to=attachment_path, max_length=200)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
@@ -471,8 +454,7 @@ class Attachment(models.Model):
         ordering = ["uploaded_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(interview__isnull=False, visit__isnull=True)
-                | models.Q(interview__isnull=True, visit__isnull=False),
+                condition=exactly_one_of([k.name for k in EVIDENCE_KINDS]),
                 name="attachment_one_parent",
             )
         ]
@@ -482,3 +464,37 @@ class Attachment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("attachment_download", kwargs={"pk": self.pk})
+
+    @property
+    def parent(self):
+        """The evidence record the file is attached to."""
+        for kind in EVIDENCE_KINDS:
+            record = getattr(self, kind.name)
+            if record is not None:
+                return record
+        return None
+
+
+# --- links to evidence, one per kind (partners.evidence) -----------------------------
+
+
+def _evidence_link(kind, *, on_delete, related_name: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        kind.model_label,
+        verbose_name=kind.label,
+        on_delete=on_delete,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
+
+
+for _kind in EVIDENCE_KINDS:
+    Finding.add_to_class(
+        _kind.name,
+        _evidence_link(_kind, on_delete=models.SET_NULL, related_name="findings"),
+    )
+    Attachment.add_to_class(
+        _kind.name,
+        _evidence_link(_kind, on_delete=models.CASCADE, related_name="attachments"),
+    )

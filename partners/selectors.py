@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from .evidence import EVIDENCE_KINDS, INTERVIEW, SITE_VISIT
 from .models import (
     DELIVERY_LEVELS,
     Candidate,
@@ -18,6 +19,9 @@ from .models import (
     Site,
     SiteVisit,
 )
+
+FINDING_SOURCES = tuple(f"{k.name}__site" for k in EVIDENCE_KINDS)
+"""What a finding's source shows: the evidence record and its site."""
 
 
 def evaluations_for_user(user) -> QuerySet[Evaluation]:
@@ -78,41 +82,60 @@ class Coverage:
     bulk_site_visited: bool
 
 
-def candidate_evidence(candidate: Candidate):
-    """Interviews, visits and findings of a candidate, each with what its rows show,
-    in a fixed number of queries whatever their number."""
-    interviews = list(
-        candidate.interviews.select_related("site").prefetch_related(
-            Prefetch("interviewees", queryset=Contact.objects.select_related("site")),
-            "interviewers",
-            "attachments",
+@dataclass
+class CandidateEvidence:
+    records: dict[str, list]
+    """Each kind's records (key: the kind's key), newest first."""
+    findings: list
+    coverage: Coverage
+
+    def sections(self):
+        """(kind, records) for every evidence kind, in registry order."""
+        return [(kind, self.records[kind.key]) for kind in EVIDENCE_KINDS]
+
+
+def candidate_evidence(candidate: Candidate) -> CandidateEvidence:
+    """Every evidence record and finding of a candidate, each with what its rows
+    show, in a fixed number of queries whatever their number."""
+    records = {
+        kind.key: list(
+            kind.model.objects.filter(candidate=candidate)
+            .select_related("site")
+            .prefetch_related(
+                Prefetch(
+                    kind.contacts_field,
+                    queryset=Contact.objects.select_related("site"),
+                ),
+                kind.members_field,
+                "attachments",
+            )
         )
-    )
-    visits = list(
-        candidate.visits.select_related("site").prefetch_related(
-            "attendees", "contact_attendees", "attachments"
-        )
-    )
-    findings = list(
-        candidate.findings.select_related("owner", "interview", "visit__site")
-    )
-    levels = {c.level for i in interviews for c in i.interviewees.all()}
-    levels |= {c.level for v in visits for c in v.contact_attendees.all()}
-    sites = {i.site for i in interviews if i.site} | {v.site for v in visits}
+        for kind in EVIDENCE_KINDS
+    }
+    findings = list(candidate.findings.select_related("owner", *FINDING_SOURCES))
+    met = [
+        contact
+        for kind in EVIDENCE_KINDS
+        for record in records[kind.key]
+        for contact in getattr(record, kind.contacts_field).all()
+    ]
+    levels = {c.level for c in met}
+    sites = {r.site for rows in records.values() for r in rows if r.site}
+    interviewed = [c for i in records[INTERVIEW.key] for c in i.interviewees.all()]
     coverage = Coverage(
         levels_met=[label for value, label in ContactLevel.choices if value in levels],
         sites_covered=sorted(sites, key=lambda s: s.name),
-        met_delivery_people=any(
-            c.level in DELIVERY_LEVELS for i in interviews for c in i.interviewees.all()
+        met_delivery_people=any(c.level in DELIVERY_LEVELS for c in interviewed),
+        bulk_site_visited=any(
+            v.site_id == candidate.bulk_site_id for v in records[SITE_VISIT.key]
         ),
-        bulk_site_visited=any(v.site_id == candidate.bulk_site_id for v in visits),
     )
-    return interviews, visits, findings, coverage
+    return CandidateEvidence(records=records, findings=findings, coverage=coverage)
 
 
 def evaluation_findings(evaluation: Evaluation) -> QuerySet[Finding]:
     return Finding.objects.filter(candidate__evaluation=evaluation).select_related(
-        "candidate__cdmo", "owner", "interview", "visit__site"
+        "candidate__cdmo", "owner", *FINDING_SOURCES
     )
 
 

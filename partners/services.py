@@ -14,18 +14,17 @@ from django.utils.translation import gettext as _
 from cdmo_eval.service import service
 
 from .events import notify_inputs_changed
+from .evidence import BY_KEY, EVIDENCE_KINDS, kind_of
 from .models import (
     Attachment,
     Candidate,
     Cdmo,
     Contact,
-    CultureInterview,
     Evaluation,
     Finding,
     Membership,
     Role,
     Site,
-    SiteVisit,
     StageChange,
 )
 from .selectors import owner_errors
@@ -222,11 +221,11 @@ def candidate_move(
 # --- evidence ---------------------------------------------------------------------
 
 
-def _check_people(candidate: Candidate, contacts, users) -> None:
+def _check_people(kind, candidate: Candidate, contacts, members) -> None:
     errors = {}
     foreign = [c for c in contacts if c.cdmo_id != candidate.cdmo_id]
     if foreign:
-        errors["contacts"] = _("%(names)s do not work for %(cdmo)s.") % {
+        errors[kind.contacts_field] = _("%(names)s do not work for %(cdmo)s.") % {
             "names": ", ".join(c.name for c in foreign),
             "cdmo": candidate.cdmo.name,
         }
@@ -235,11 +234,11 @@ def _check_people(candidate: Candidate, contacts, users) -> None:
             "user_id", flat=True
         )
     )
-    outsiders = [u for u in users if u.pk not in member_ids]
+    outsiders = [u for u in members if u.pk not in member_ids]
     if outsiders:
-        errors["users"] = _("%(names)s are not members of this evaluation.") % {
-            "names": ", ".join(u.get_username() for u in outsiders)
-        }
+        errors[kind.members_field] = _(
+            "%(names)s are not members of this evaluation."
+        ) % {"names": ", ".join(u.get_username() for u in outsiders)}
     if errors:
         raise ValidationError(errors)
 
@@ -251,7 +250,7 @@ def _check_site(candidate: Candidate, site: Site | None, field: str = "site") ->
         )
 
 
-def _attach(*, upload, by, written: WrittenFiles, **parent) -> Attachment:
+def _attach(*, upload, by, written: WrittenFiles, parent) -> Attachment:
     checked = check_upload(upload)
     attachment = Attachment(
         file=checked.file,
@@ -259,7 +258,7 @@ def _attach(*, upload, by, written: WrittenFiles, **parent) -> Attachment:
         content_type=checked.content_type,
         size=checked.size,
         uploaded_by=by,
-        **parent,
+        **{kind_of(parent).name: parent},
     )
     written.add(attachment.file)
     attachment.save()
@@ -267,74 +266,62 @@ def _attach(*, upload, by, written: WrittenFiles, **parent) -> Attachment:
 
 
 @service
-def interview_save(
-    *, interview: CultureInterview, interviewees, interviewers, uploads=(), by
-) -> CultureInterview:
-    """Create or update an interview with its people and files, all or nothing.
-    Interviewees work for the candidate; interviewers are evaluation members."""
-    _check_site(interview.candidate, interview.site)
-    _check_people(interview.candidate, interviewees, interviewers)
+def evidence_save(*, record, contacts, members, uploads=(), by):
+    """Create or update an evidence record (a culture interview, a site visit…)
+    with the people it involves and its files, all or nothing.
+
+    The site is one of the candidate's; the CDMO's people (``contacts``) work for
+    the candidate; the sponsor's people (``members``) are members of the
+    evaluation. Which of the record's fields hold them its kind says
+    (`partners.evidence`).
+    """
+    kind = kind_of(record)
+    _check_site(record.candidate, record.site)
+    _check_people(kind, record.candidate, contacts, members)
     with files_removed_on_rollback() as written, transaction.atomic():
-        if interview.pk is None:
-            interview.created_by = by
-        interview.save()
-        interview.interviewees.set(interviewees)
-        interview.interviewers.set(interviewers)
+        if record.pk is None:
+            record.created_by = by
+        record.save()
+        getattr(record, kind.contacts_field).set(contacts)
+        getattr(record, kind.members_field).set(members)
         for upload in uploads:
-            _attach(upload=upload, by=by, written=written, interview=interview)
-    notify_inputs_changed(evaluation_id=interview.candidate.evaluation_id, by=by)
-    return interview
+            _attach(upload=upload, by=by, written=written, parent=record)
+    notify_inputs_changed(evaluation_id=record.candidate.evaluation_id, by=by)
+    return record
 
 
 @service
-def visit_save(
-    *, visit: SiteVisit, attendees, contact_attendees, uploads=(), by
-) -> SiteVisit:
-    """Create or update a site visit with its attendees and files, all or nothing."""
-    _check_site(visit.candidate, visit.site)
-    _check_people(visit.candidate, contact_attendees, attendees)
+def attachment_add(*, parent, upload, by) -> Attachment:
+    """Attach a file (checked by its content) to an evidence record."""
     with files_removed_on_rollback() as written, transaction.atomic():
-        if visit.pk is None:
-            visit.created_by = by
-        visit.save()
-        visit.attendees.set(attendees)
-        visit.contact_attendees.set(contact_attendees)
-        for upload in uploads:
-            _attach(upload=upload, by=by, written=written, visit=visit)
-    notify_inputs_changed(evaluation_id=visit.candidate.evaluation_id, by=by)
-    return visit
-
-
-@service
-def attachment_add(*, parent: CultureInterview | SiteVisit, upload, by) -> Attachment:
-    kind = "interview" if isinstance(parent, CultureInterview) else "visit"
-    with files_removed_on_rollback() as written, transaction.atomic():
-        attachment = _attach(upload=upload, by=by, written=written, **{kind: parent})
+        attachment = _attach(upload=upload, by=by, written=written, parent=parent)
     return attachment
 
 
 @service
 def finding_save(*, finding: Finding, by) -> Finding:
-    """Create or update a finding. Its source record, when named, belongs to the same
-    candidate; the owner is a member of the evaluation."""
+    """Create or update a finding. The evidence record it came from, when its
+    source is a kind of evidence, is named and about the same candidate; the owner
+    is a member of the evaluation."""
     candidate = finding.candidate
     errors = {}
-    if finding.interview and finding.interview.candidate_id != candidate.pk:
-        errors["interview"] = _("That interview is about another candidate.")
-    if finding.visit and finding.visit.candidate_id != candidate.pk:
-        errors["visit"] = _("That visit is about another candidate.")
-    if finding.source == Finding.Source.INTERVIEW and not finding.interview:
-        errors["interview"] = _("Choose the interview this came from.")
-    if finding.source == Finding.Source.SITE_VISIT and not finding.visit:
-        errors["visit"] = _("Choose the visit this came from.")
+    source = BY_KEY.get(finding.source)
+    for kind in EVIDENCE_KINDS:
+        record = getattr(finding, kind.name)
+        if kind is not source:
+            # Keep only the link that matches the source.
+            setattr(finding, kind.name, None)
+        elif record is None:
+            errors[kind.name] = _("Choose the %(kind)s this came from.") % {
+                "kind": str(kind.label).lower()
+            }
+        elif record.candidate_id != candidate.pk:
+            errors[kind.name] = _("That %(kind)s is about another candidate.") % {
+                "kind": str(kind.label).lower()
+            }
     errors.update(owner_errors(candidate, finding.owner_id))
     if errors:
         raise ValidationError(errors)
-    # Keep only the link that matches the source.
-    if finding.source != Finding.Source.INTERVIEW:
-        finding.interview = None
-    if finding.source != Finding.Source.SITE_VISIT:
-        finding.visit = None
     if finding.pk is None:
         finding.created_by = by
     finding.save()

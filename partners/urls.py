@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .evidence import EVIDENCE_KINDS
 from .views import candidates, directory, evaluations, evidence
 
 urlpatterns = [
@@ -55,17 +56,21 @@ urlpatterns = [
     path(
         "candidates/<int:pk>/stage/", candidates.candidate_move, name="candidate_move"
     ),
-    # evidence
-    path(
-        "candidates/<int:pk>/interviews/new/",
-        evidence.interview_create,
-        name="interview_create",
+    # evidence records: the same three pages for every kind (partners.evidence)
+    *(
+        path(
+            route.format(kind.segment),
+            view,
+            {"kind": kind.key},
+            name=kind.url_name(name),
+        )
+        for kind in EVIDENCE_KINDS
+        for route, view, name in (
+            ("candidates/<int:pk>/{}/new/", evidence.evidence_create, "create"),
+            ("{}/<int:pk>/", evidence.evidence_detail, "detail"),
+            ("{}/<int:pk>/edit/", evidence.evidence_edit, "edit"),
+        )
     ),
-    path("interviews/<int:pk>/", evidence.interview_detail, name="interview_detail"),
-    path("interviews/<int:pk>/edit/", evidence.interview_edit, name="interview_edit"),
-    path("candidates/<int:pk>/visits/new/", evidence.visit_create, name="visit_create"),
-    path("visits/<int:pk>/", evidence.visit_detail, name="visit_detail"),
-    path("visits/<int:pk>/edit/", evidence.visit_edit, name="visit_edit"),
     path(
         "<str:kind>/<int:pk>/attachments/add/",
         evidence.attachment_add,

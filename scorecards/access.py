@@ -28,6 +28,7 @@ from partners.access import (
 )
 from partners.models import Candidate, Evaluation, Role
 
+from .library.models import SCORECARD
 from .models import ConflictDeclaration, EvaluationCriterion, Kind, ReportJob, Scorecard
 
 BLIND_STATUSES = (Evaluation.Status.SETUP, Evaluation.Status.SCORING)
@@ -103,9 +104,11 @@ def get_own_scorecard_for(user, candidate_pk: int) -> Scorecard:
 
 def get_scorecard_criterion(evaluation: Evaluation, pk: int) -> EvaluationCriterion:
     """A criterion of the evaluation that scorecards rate, else 404."""
-    criterion = EvaluationCriterion.objects.filter(
-        pk=pk, evaluation=evaluation, kind=Kind.RATED, by_scorecard=True
-    ).first()
+    criterion = (
+        EvaluationCriterion.objects.filter(pk=pk, evaluation=evaluation)
+        .rated_from(SCORECARD)
+        .first()
+    )
     if criterion is None:
         raise Http404("Not found.")
     return criterion

@@ -18,7 +18,6 @@ from .models import (
     ConsensusRating,
     EvaluationCriterion,
     EvaluationSetup,
-    Kind,
     Rating,
     Scorecard,
     Source,
@@ -135,8 +134,8 @@ def load(evaluation: Evaluation, users) -> None:
         )
     criteria = list(
         EvaluationCriterion.objects.filter(
-            evaluation=evaluation, kind=Kind.RATED, by_scorecard=True
-        ).select_related("category")
+            evaluation=evaluation
+        ).rated_from("scorecard").select_related("category")
     )
     by_key = {
         c.key: c for c in EvaluationCriterion.objects.filter(evaluation=evaluation)

@@ -7,11 +7,11 @@ its data here, in the view, so no template tag touches the database.
 """
 
 from partners.access import Can, may, user_can
-from partners.models import CultureInterview
+from partners.evidence import kind_of
 from partners.panels import Panel, register
 
 from .access import reports_allowed
-from .models import Rating, Source
+from .models import Rating
 from .rating import selectors
 from .rating.forms import EvidenceRatingsForm
 from .reports.selectors import is_stalled, latest_report_job
@@ -49,17 +49,17 @@ def _scoring_summary(request, evaluation) -> dict:
 def _evidence_ratings(request, record) -> dict | None:
     """The ratings an interview or visit gives, and the form to change them for
     members who edit evidence."""
-    is_interview = isinstance(record, CultureInterview)
-    source = Source.INTERVIEW if is_interview else Source.SITE_VISIT
-    criteria = selectors.evidence_criteria(record.candidate.evaluation_id, source)
+    kind = kind_of(record)
+    criteria = selectors.criteria_rated_from(record.candidate.evaluation_id, kind.key)
     if not criteria:
         return None
-    parent = {"interview": record} if is_interview else {"visit": record}
-    current = {r.criterion_id: r.score for r in Rating.objects.filter(**parent)}
+    current = {
+        r.criterion_id: r.score for r in Rating.objects.filter(**{kind.name: record})
+    }
     can_edit = may(record.candidate.evaluation, Can.EDIT_EVIDENCE)
     return {
         "record": record,
-        "kind": "interviews" if is_interview else "visits",
+        "kind": kind.segment,
         "criteria": criteria,
         "rated": [(c, current[c.pk]) for c in criteria if c.pk in current],
         "form": EvidenceRatingsForm(criteria=criteria, current=current)

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from partners import services as partners_services
 from partners.models import Attachment, Candidate, Evaluation, Role
-from scorecards.models import EvaluationCriterion, Kind, ReportJob, Template
+from scorecards.models import EvaluationCriterion, ReportJob, Template
 from scorecards.rating import services as rating_services
 from scorecards.setup import services as setup_services
 from tests.factories import (
@@ -119,8 +119,8 @@ def build_world() -> World:
     )[0]
     criteria = list(
         EvaluationCriterion.objects.filter(
-            evaluation=evaluation, kind=Kind.RATED, by_scorecard=True
-        )
+            evaluation=evaluation
+        ).rated_from("scorecard")
     )
     drafts = {}
     for user in (lead, evaluator, second):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..evidence import EVIDENCE_KINDS
 from ..models import Candidate, Contact, CultureInterview, Finding, Site, SiteVisit
 from ..uploads import sniff_upload
 
@@ -78,12 +79,19 @@ class StageForm(forms.Form):
     )
 
 
-class _EvidenceForm(forms.ModelForm):
+class EvidenceForm(forms.ModelForm):
+    """The form of an evidence kind (partners.evidence): its record's fields, the
+    people it involves, and a file to attach."""
+
     attachment = AttachmentField(label=_("Attach a file"))
 
     def __init__(self, *args, candidate: Candidate, **kwargs):
         super().__init__(*args, **kwargs)
         self.candidate = candidate
+
+    def uploads(self) -> list:
+        upload = self.cleaned_data.get("attachment")
+        return [upload] if upload else []
 
     def clean_date(self):
         date = self.cleaned_data["date"]
@@ -99,7 +107,7 @@ def _helper(*layout) -> FormHelper:
     return helper
 
 
-class InterviewForm(_EvidenceForm):
+class InterviewForm(EvidenceForm):
     interviewees = forms.ModelMultipleChoiceField(
         label=_("Interviewees"),
         queryset=Contact.objects.none(),
@@ -169,7 +177,7 @@ class InterviewForm(_EvidenceForm):
         )
 
 
-class VisitForm(_EvidenceForm):
+class VisitForm(EvidenceForm):
     attendees = PersonChoiceField(
         label=_("Sponsor attendees"), queryset=User.objects.none()
     )
@@ -220,8 +228,7 @@ class FindingForm(forms.ModelForm):
             "kind",
             "text",
             "source",
-            "interview",
-            "visit",
+            *(k.name for k in EVIDENCE_KINDS),
             "source_note",
             "bridging_plan",
             "owner",
@@ -236,12 +243,10 @@ class FindingForm(forms.ModelForm):
     def __init__(self, *args, candidate: Candidate, **kwargs):
         super().__init__(*args, **kwargs)
         self.candidate = candidate
-        self.fields["interview"].queryset = CultureInterview.objects.filter(
-            candidate=candidate
-        )
-        self.fields["visit"].queryset = SiteVisit.objects.filter(
-            candidate=candidate
-        ).select_related("site")
+        for kind in EVIDENCE_KINDS:
+            self.fields[kind.name].queryset = kind.model.objects.filter(
+                candidate=candidate
+            ).select_related("site")
         self.fields["owner"].queryset = members_of(candidate.evaluation)
         self.fields["owner"].label_from_instance = lambda u: (
             u.get_full_name() or u.get_username()

@@ -89,7 +89,7 @@ def candidate_edit(request, pk):
 
 
 def _detail(request, candidate, stage_form=None, status=200):
-    interviews, visits, findings, coverage = selectors.candidate_evidence(candidate)
+    evidence = selectors.candidate_evidence(candidate)
     role = candidate.evaluation.membership.role
     return render(
         request,
@@ -97,10 +97,9 @@ def _detail(request, candidate, stage_form=None, status=200):
         {
             "evaluation": candidate.evaluation,
             "candidate": candidate,
-            "interviews": interviews,
-            "visits": visits,
-            "findings": findings,
-            "coverage": coverage,
+            "evidence": evidence,
+            "findings": evidence.findings,
+            "coverage": evidence.coverage,
             "stage_changes": candidate.stage_changes.select_related("changed_by"),
             "stage_form": stage_form or StageForm(),
             "can_edit": role_can(role, Can.EDIT_EVIDENCE),

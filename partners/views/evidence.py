@@ -2,7 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
@@ -22,72 +22,46 @@ from ..access import (
     get_attachment_for,
     get_candidate_for,
     get_evaluation_for,
+    get_evidence_for,
     get_finding_for,
-    get_interview_for,
-    get_visit_for,
     role_can,
 )
+from ..evidence import BY_KEY, kind_of
 from ..filters.evidence import FindingFilter
-from ..forms.evidence import AttachmentForm, FindingForm, InterviewForm, VisitForm
-from ..models import CultureInterview, Finding
+from ..forms.evidence import AttachmentForm, FindingForm
+from ..models import Finding
 from ..panels import render_slot
 
-# --- interviews and visits share one shape -----------------------------------------
-
-
-def _uploads(form):
-    upload = form.cleaned_data.get("attachment")
-    return [upload] if upload else []
-
-
-def _save_interview(form, request):
-    data = form.cleaned_data
-    return services.interview_save(
-        interview=form.instance,
-        interviewees=list(data["interviewees"]),
-        interviewers=list(data["interviewers"]),
-        uploads=_uploads(form),
-        by=request.user,
-    )
-
-
-def _save_visit(form, request):
-    data = form.cleaned_data
-    return services.visit_save(
-        visit=form.instance,
-        attendees=list(data["attendees"]),
-        contact_attendees=list(data["contact_attendees"]),
-        uploads=_uploads(form),
-        by=request.user,
-    )
-
-
-EVIDENCE = {
-    "interview": (InterviewForm, _save_interview, _("culture interview")),
-    "visit": (VisitForm, _save_visit, _("site visit")),
-}
+# --- evidence records: every kind has the same pages (partners.evidence) ------------
+# The URLs of each kind pass it as ``kind`` (its key); see partners/urls.py.
 
 
 def _evidence_form(request, kind, candidate, instance=None):
-    form_class, save, label = EVIDENCE[kind]
     if instance is None:
-        instance = form_class._meta.model(candidate=candidate)
-    form = form_class(
-        *posted(request, files=True),
-        instance=instance,
-        candidate=candidate,
+        instance = kind.model(candidate=candidate)
+    form = kind.form_class(
+        *posted(request, files=True), instance=instance, candidate=candidate
     )
     if request.method == "POST" and form.is_valid():
         try:
-            record = save(form, request)
+            record = services.evidence_save(
+                record=form.instance,
+                contacts=list(form.cleaned_data[kind.contacts_field]),
+                members=list(form.cleaned_data[kind.members_field]),
+                uploads=form.uploads(),
+                by=request.user,
+            )
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, _("The %(label)s is saved.") % {"label": label})
+            messages.success(
+                request,
+                _("The %(label)s is saved.") % {"label": str(kind.label).lower()},
+            )
             return redirect(record)
     return render(
         request,
-        f"partners/{kind}_form.html",
+        kind.template("form"),
         {
             "evaluation": candidate.evaluation,
             "candidate": candidate,
@@ -99,38 +73,27 @@ def _evidence_form(request, kind, candidate, instance=None):
 
 
 @require_http_methods(["GET", "POST"])
-def interview_create(request, pk):
+def evidence_create(request, pk, kind):
     candidate = get_candidate_for(request.user, pk, Can.EDIT_EVIDENCE)
-    return _evidence_form(request, "interview", candidate)
+    return _evidence_form(request, BY_KEY[kind], candidate)
 
 
 @require_http_methods(["GET", "POST"])
-def interview_edit(request, pk):
-    interview = get_interview_for(request.user, pk, Can.EDIT_EVIDENCE)
-    return _evidence_form(request, "interview", interview.candidate, interview)
+def evidence_edit(request, pk, kind):
+    record = get_evidence_for(request.user, BY_KEY[kind], pk, Can.EDIT_EVIDENCE)
+    return _evidence_form(request, BY_KEY[kind], record.candidate, record)
 
 
-@require_http_methods(["GET", "POST"])
-def visit_create(request, pk):
-    candidate = get_candidate_for(request.user, pk, Can.EDIT_EVIDENCE)
-    return _evidence_form(request, "visit", candidate)
-
-
-@require_http_methods(["GET", "POST"])
-def visit_edit(request, pk):
-    visit = get_visit_for(request.user, pk, Can.EDIT_EVIDENCE)
-    return _evidence_form(request, "visit", visit.candidate, visit)
-
-
-def _evidence_detail(request, record, template, attachment_form=None, status=200):
+def _evidence_detail(request, record, attachment_form=None, status=200):
     evaluation = record.candidate.evaluation
     return render(
         request,
-        template,
+        kind_of(record).template("detail"),
         {
             "evaluation": evaluation,
             "candidate": record.candidate,
             "record": record,
+            "kind": kind_of(record),
             "attachments": record.attachments.select_related("uploaded_by"),
             "attachment_form": attachment_form or AttachmentForm(),
             "can_edit": role_can(evaluation.membership.role, Can.EDIT_EVIDENCE),
@@ -141,23 +104,14 @@ def _evidence_detail(request, record, template, attachment_form=None, status=200
 
 
 @require_safe
-def interview_detail(request, pk):
-    interview = get_interview_for(request.user, pk)
-    return _evidence_detail(request, interview, "partners/interview_detail.html")
-
-
-@require_safe
-def visit_detail(request, pk):
-    visit = get_visit_for(request.user, pk)
-    return _evidence_detail(request, visit, "partners/visit_detail.html")
+def evidence_detail(request, pk, kind):
+    return _evidence_detail(request, get_evidence_for(request.user, BY_KEY[kind], pk))
 
 
 @require_POST
 def attachment_add(request, kind, pk):
-    getters = {"interviews": get_interview_for, "visits": get_visit_for}
-    if kind not in getters:
-        raise Http404
-    record = getters[kind](request.user, pk, Can.EDIT_EVIDENCE)
+    """Attach a file to an evidence record; ``kind`` is the record's URL segment."""
+    record = get_evidence_for(request.user, kind, pk, Can.EDIT_EVIDENCE)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         services.attachment_add(
@@ -165,12 +119,7 @@ def attachment_add(request, kind, pk):
         )
         messages.success(request, _("File attached."))
         return redirect(record)
-    template = (
-        "partners/interview_detail.html"
-        if isinstance(record, CultureInterview)
-        else "partners/visit_detail.html"
-    )
-    return _evidence_detail(request, record, template, attachment_form=form, status=400)
+    return _evidence_detail(request, record, attachment_form=form, status=400)
 
 
 @require_safe
@@ -226,7 +175,7 @@ CSV_COLUMNS = [
     ("Kind", lambda f: f.get_kind_display()),
     ("Finding", lambda f: f.text),
     ("Source", lambda f: f.get_source_display()),
-    ("Source record", lambda f: str(f.interview or f.visit or f.source_note)),
+    ("Source record", lambda f: str(f.source_record or f.source_note)),
     ("Bridging plan", lambda f: f.bridging_plan),
     ("Owner", lambda f: f.owner.get_full_name() if f.owner else ""),
     ("Carry into MSA / QA", lambda f: "yes" if f.carry_to_msa else "no"),

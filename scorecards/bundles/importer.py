@@ -135,9 +135,7 @@ def _snapshot(evaluation: Evaluation, clean: dict) -> dict[str, EvaluationCriter
                 description=c["description"],
                 weight=c["weight"],
                 kind=c["kind"],
-                by_scorecard=Source.SCORECARD in c["sources"],
-                by_interview=Source.INTERVIEW in c["sources"],
-                by_site_visit=Source.SITE_VISIT in c["sources"],
+                sources=list(c["sources"]),
                 gate_threshold=None
                 if c["gate_threshold"] is None
                 else Decimal(str(c["gate_threshold"])),

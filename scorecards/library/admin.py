@@ -9,6 +9,7 @@ from ..models import (
     Category,
     Criterion,
     ScaleAnchor,
+    Source,
     StandingBand,
     StandingScale,
     Template,
@@ -37,7 +38,28 @@ class CategoryAdmin(admin.ModelAdmin):
         return obj.criteria.count()
 
 
+class RatedFromFilter(admin.SimpleListFilter):
+    title = _("rated from")
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        return Source.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Source.values:
+            # The list is stored as JSON text; match the quoted value.
+            return queryset.filter(sources__icontains=f'"{self.value()}"')
+        return queryset
+
+
 class CriterionForm(forms.ModelForm):
+    sources = forms.MultipleChoiceField(
+        label=_("Rated from"),
+        choices=Source.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Who may rate a rated criterion; none for derived criteria."),
+    )
     curve = forms.JSONField(
         required=False,
         help_text=Criterion._meta.get_field("curve").help_text,
@@ -54,9 +76,7 @@ class CriterionForm(forms.ModelForm):
             "weight",
             "order",
             "kind",
-            "by_scorecard",
-            "by_interview",
-            "by_site_visit",
+            "sources",
             "gate_threshold",
             "signal",
             "curve",
@@ -79,7 +99,7 @@ class CriterionAdmin(admin.ModelAdmin):
         "gate_threshold",
         "order",
     ]
-    list_filter = ["category", "kind", "by_scorecard", "by_interview", "by_site_visit"]
+    list_filter = ["category", "kind", RatedFromFilter]
     list_editable = ["weight", "order"]
     search_fields = ["name", "key", "description"]
     list_select_related = ["category"]
@@ -95,7 +115,7 @@ class CriterionAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "kind",
-                    ("by_scorecard", "by_interview", "by_site_visit"),
+                    "sources",
                     "gate_threshold",
                     "signal",
                     "curve",

@@ -479,6 +479,19 @@ def install(apps) -> None:
         key: Category.objects.create(key=key, name=name, weight=weight, order=i)
         for i, (key, name, weight) in enumerate(CATEGORIES, start=1)
     }
+    fields = {f.name for f in Criterion._meta.get_fields()}
+
+    def rated_from(sources) -> dict:
+        # Migration 0002 runs this against the models of its day, which named each
+        # source by a boolean; since 0006 a criterion lists its sources.
+        if "sources" in fields:
+            return {"sources": [s for s in (SC, IV, SV) if s in sources]}
+        return {
+            "by_scorecard": SC in sources,
+            "by_interview": IV in sources,
+            "by_site_visit": SV in sources,
+        }
+
     criteria = []
     for i, (cat, key, name, weight, sources, gate, description, anchors) in enumerate(
         RATED, start=1
@@ -492,9 +505,7 @@ def install(apps) -> None:
             kind="rated",
             description=description,
             gate_threshold=gate,
-            by_scorecard=SC in sources,
-            by_interview=IV in sources,
-            by_site_visit=SV in sources,
+            **rated_from(sources),
         )
         ScaleAnchor.objects.bulk_create(
             ScaleAnchor(criterion=criterion, value=v, text=text)
@@ -515,7 +526,7 @@ def install(apps) -> None:
                 signal=signal,
                 curve=curve,
                 description=description,
-                by_scorecard=False,
+                **rated_from(()),
             )
         )
 

@@ -7,8 +7,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from partners.evidence import RATING_KINDS
+
 from ..scoring.curves import validate_curve
-from ..scoring.inputs import KNOWN_SIGNALS
+from ..scoring.inputs import KNOWN_SIGNALS, SCORECARD
 
 SCORE_CHOICES = [(i, str(i)) for i in range(1, 6)]
 SIGNAL_CHOICES = [(name, name.replace("_", " ")) for name in KNOWN_SIGNALS]
@@ -19,10 +21,28 @@ class Kind(models.TextChoices):
     DERIVED = "derived", _("Derived from a negotiation signal")
 
 
-class Source(models.TextChoices):
-    SCORECARD = "scorecard", _("Scorecard")
-    INTERVIEW = "interview", _("Culture interview")
-    SITE_VISIT = "site_visit", _("Site visit")
+# Where a rating comes from: a scorecard, or an evidence record of a kind that rates
+# (partners.evidence); a criterion names the sources that may rate it.
+Source = models.TextChoices(
+    "Source",
+    [("SCORECARD", (SCORECARD, _("Scorecard")))]
+    + [(k.key.upper(), (k.key, k.label)) for k in RATING_KINDS],
+)
+
+
+def _check_sources(sources) -> list[str]:
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        return [_("Enter a list of sources.")]
+    unknown = [s for s in sources if s not in Source.values]
+    if unknown:
+        return [
+            _("“%(s)s” is not a source (%(known)s).")
+            % {"s": s, "known": ", ".join(Source.values)}
+            for s in unknown
+        ]
+    if len(set(sources)) != len(sources):
+        return [_("A source is listed twice.")]
+    return []
 
 
 def _check_curve(curve) -> None:
@@ -31,6 +51,14 @@ def _check_curve(curve) -> None:
     errors = validate_curve(curve)
     if errors:
         raise ValidationError({"curve": errors})
+
+
+class CriterionQuerySet(models.QuerySet):
+    def rated_from(self, source: str):
+        """Rated criteria that ``source`` (scorecard, or an evidence kind) may rate."""
+        # ``sources`` is a JSON list; its text holds each source quoted, which both
+        # SQLite and PostgreSQL can match (a JSON containment lookup SQLite lacks).
+        return self.filter(kind=Kind.RATED, sources__icontains=f'"{source}"')
 
 
 class CriterionRules(models.Model):
@@ -47,9 +75,15 @@ class CriterionRules(models.Model):
     kind = models.CharField(
         _("kind"), max_length=8, choices=Kind.choices, default=Kind.RATED
     )
-    by_scorecard = models.BooleanField(_("rated on scorecards"), default=True)
-    by_interview = models.BooleanField(_("rated in culture interviews"), default=False)
-    by_site_visit = models.BooleanField(_("rated on site visits"), default=False)
+    sources = models.JSONField(
+        _("rated from"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Who may rate it: scorecard, and the kinds of evidence that rate "
+            "(interview, site_visit). Empty for derived criteria."
+        ),
+    )
     gate_threshold = models.DecimalField(
         _("gate threshold"),
         max_digits=2,
@@ -76,6 +110,8 @@ class CriterionRules(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = CriterionQuerySet.as_manager()
+
     class Meta:
         abstract = True
 
@@ -97,29 +133,29 @@ class CriterionRules(models.Model):
                     "Gates apply to rated criteria; a derived criterion has no "
                     "1–5 rating to compare."
                 )
+            if self.sources:
+                errors["sources"] = _(
+                    "A derived criterion is computed, not rated: it has no sources."
+                )
         else:
             if self.signal or self.curve:
                 errors["signal"] = _(
                     "Only derived criteria have a signal and a curve; clear them or "
                     "make the criterion derived."
                 )
-            if not self.sources:
-                errors["by_scorecard"] = _(
+            problems = _check_sources(self.sources)
+            if problems:
+                errors["sources"] = problems
+            elif not self.sources:
+                errors["sources"] = _(
                     "A rated criterion needs at least one source that may rate it."
                 )
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def sources(self) -> list[str]:
-        if self.kind == Kind.DERIVED:
-            return []
-        flags = (
-            (Source.SCORECARD, self.by_scorecard),
-            (Source.INTERVIEW, self.by_interview),
-            (Source.SITE_VISIT, self.by_site_visit),
-        )
-        return [str(source) for source, on in flags if on]
+    def rated_from(self, source: str) -> bool:
+        """May ``source`` (scorecard, or an evidence kind's key) rate it?"""
+        return self.kind == Kind.RATED and source in self.sources
 
     @property
     def is_rated(self) -> bool:

@@ -5,9 +5,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Candidate, CultureInterview, Evaluation, Finding, SiteVisit
+from partners.evidence import EVIDENCE_KINDS, RATING_KINDS
+from partners.models import Candidate, Evaluation, Finding
 
 from ..library.models import SCORE_CHOICES, Source
 from ..setup.models import EvaluationCriterion
@@ -56,13 +58,25 @@ class Scorecard(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
+def _one_source() -> Q:
+    """A rating comes from exactly one source, and says which."""
+    owners = ["scorecard", *(k.name for k in RATING_KINDS)]
+    condition = Q()
+    for source, owner in zip(Source.values, owners, strict=True):
+        condition |= Q(source=source, **{f"{o}__isnull": o != owner for o in owners})
+    return condition
+
+
 class Rating(models.Model):
     """One 1–5 rating (or "not applicable") of one criterion for one candidate.
 
-    It comes from exactly one source: a scorecard, a culture interview or a site visit.
+    It comes from exactly one source: a scorecard, or an evidence record of a kind
+    that rates (a culture interview, a site visit); one link per kind is generated
+    from `partners.evidence` below, as is the link to the evidence a scorecard
+    rating rests on (``rests_on_<kind>``, or ``rests_on_finding``).
     ``candidate`` and ``counts`` are kept on the row so the alignment job aggregates
-    the whole table with one GROUP BY and no join: ``counts`` is true for interview
-    and visit ratings and for ratings of submitted scorecards (services keep it so).
+    the whole table with one GROUP BY and no join: ``counts`` is true for evidence
+    ratings and for ratings of submitted scorecards (services keep it so).
     ``version`` grows with every change, so two tabs editing one draft cannot
     overwrite each other silently.
     """
@@ -81,20 +95,6 @@ class Rating(models.Model):
         blank=True,
         related_name="ratings",
     )
-    interview = models.ForeignKey(
-        CultureInterview,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="ratings",
-    )
-    visit = models.ForeignKey(
-        SiteVisit,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="ratings",
-    )
     score = models.PositiveSmallIntegerField(
         _("rating"),
         null=True,
@@ -103,22 +103,6 @@ class Rating(models.Model):
         help_text=_("Empty means not applicable."),
     )
     rationale = models.TextField(_("rationale"), blank=True)
-    rests_on_interview = models.ForeignKey(
-        CultureInterview,
-        verbose_name=_("rests on interview"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    rests_on_visit = models.ForeignKey(
-        SiteVisit,
-        verbose_name=_("rests on visit"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     rests_on_finding = models.ForeignKey(
         Finding,
         verbose_name=_("rests on finding"),
@@ -138,29 +122,7 @@ class Rating(models.Model):
         ordering = ["criterion__category__order", "criterion__order"]
         indexes = [models.Index(fields=["candidate", "criterion"])]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(
-                        source="scorecard",
-                        scorecard__isnull=False,
-                        interview__isnull=True,
-                        visit__isnull=True,
-                    )
-                    | Q(
-                        source="interview",
-                        scorecard__isnull=True,
-                        interview__isnull=False,
-                        visit__isnull=True,
-                    )
-                    | Q(
-                        source="site_visit",
-                        scorecard__isnull=True,
-                        interview__isnull=True,
-                        visit__isnull=False,
-                    )
-                ),
-                name="rating_one_source",
-            ),
+            models.CheckConstraint(condition=_one_source(), name="rating_one_source"),
             models.CheckConstraint(
                 condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
                 name="rating_score_range",
@@ -168,11 +130,11 @@ class Rating(models.Model):
             models.UniqueConstraint(
                 fields=["scorecard", "criterion"], name="rating_unique_scorecard"
             ),
-            models.UniqueConstraint(
-                fields=["interview", "criterion"], name="rating_unique_interview"
-            ),
-            models.UniqueConstraint(
-                fields=["visit", "criterion"], name="rating_unique_visit"
+            *(
+                models.UniqueConstraint(
+                    fields=[k.name, "criterion"], name=f"rating_unique_{k.name}"
+                )
+                for k in RATING_KINDS
             ),
         ]
 
@@ -181,7 +143,61 @@ class Rating(models.Model):
 
     @property
     def rests_on(self):
-        return self.rests_on_interview or self.rests_on_visit or self.rests_on_finding
+        """The interview, visit or finding the rating rests on, if any."""
+        for name in REST_FIELDS:
+            record = getattr(self, name)
+            if record is not None:
+                return record
+        return None
+
+    @property
+    def evidence(self):
+        """The interview or visit an evidence rating comes from (None for a
+        scorecard rating)."""
+        for kind in RATING_KINDS:
+            record = getattr(self, kind.name)
+            if record is not None:
+                return record
+        return None
+
+
+# --- links to evidence, one per kind (partners.evidence) -----------------------------
+
+for _kind in RATING_KINDS:
+    Rating.add_to_class(
+        _kind.name,
+        models.ForeignKey(
+            _kind.model_label,
+            verbose_name=_kind.label,
+            on_delete=models.CASCADE,
+            null=True,
+            blank=True,
+            related_name="ratings",
+        ),
+    )
+for _kind in EVIDENCE_KINDS:
+    Rating.add_to_class(
+        f"rests_on_{_kind.name}",
+        models.ForeignKey(
+            _kind.model_label,
+            verbose_name=format_lazy(_("rests on {kind}"), kind=_kind.name),
+            on_delete=models.SET_NULL,
+            null=True,
+            blank=True,
+            related_name="+",
+        ),
+    )
+REST_FIELDS = (*(f"rests_on_{k.name}" for k in EVIDENCE_KINDS), "rests_on_finding")
+EVIDENCE_FIELDS = {k.key: f"{k.name}_id" for k in RATING_KINDS}
+
+
+def rating_evidence_id(rating: Rating) -> int | None:
+    """The id of the evidence record an evidence rating comes from (no query)."""
+    field = EVIDENCE_FIELDS.get(rating.source)
+    return getattr(rating, field) if field else None
+
+
+"""The links to what a scorecard rating may rest on: any evidence, or a finding."""
 
 
 class ConsensusRating(models.Model):

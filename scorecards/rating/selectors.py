@@ -7,16 +7,10 @@ from statistics import mean, pstdev
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from partners.models import (
-    Candidate,
-    CultureInterview,
-    Evaluation,
-    Finding,
-    Membership,
-    Role,
-    SiteVisit,
-)
+from partners.evidence import EVIDENCE_KINDS, RATING_KINDS, kind_of
+from partners.models import Candidate, Evaluation, Finding, Membership, Role
 
+from ..library.models import SCORECARD
 from ..models import (
     ConflictDeclaration,
     ConsensusRating,
@@ -24,60 +18,54 @@ from ..models import (
     Kind,
     Rating,
     Scorecard,
-    Source,
 )
-from ..rating.models import RATIONALE_REQUIRED
+from ..rating.models import RATIONALE_REQUIRED, REST_FIELDS
 from ..scoring.flags import DISAGREEMENT_RANGE
 
 
+def criteria_rated_from(evaluation_id: int, source: str) -> list[EvaluationCriterion]:
+    """The evaluation's criteria that ``source`` (scorecard, or an evidence kind's
+    key) may rate."""
+    return list(
+        EvaluationCriterion.objects.filter(evaluation_id=evaluation_id)
+        .rated_from(source)
+        .select_related("category")
+    )
+
+
 def scorecard_criteria(evaluation_id: int) -> list[EvaluationCriterion]:
-    return list(
-        EvaluationCriterion.objects.filter(
-            evaluation_id=evaluation_id, kind=Kind.RATED, by_scorecard=True
-        ).select_related("category")
-    )
-
-
-def evidence_criteria(evaluation_id: int, source: str) -> list[EvaluationCriterion]:
-    flag = "by_interview" if source == Source.INTERVIEW else "by_site_visit"
-    return list(
-        EvaluationCriterion.objects.filter(
-            evaluation_id=evaluation_id, kind=Kind.RATED, **{flag: True}
-        ).select_related("category")
-    )
+    return criteria_rated_from(evaluation_id, SCORECARD)
 
 
 def evidence_choices(candidate: Candidate) -> tuple[list, dict]:
-    """Grouped <select> choices of the evidence a rating may rest on, and a map
-    from choice value to record."""
+    """Grouped <select> choices of the evidence a rating may rest on (every kind of
+    evidence, and findings), and a map from choice value to record. One query per
+    kind."""
     records: dict[str, object] = {}
     groups = []
-    for label, model, prefix, text in (
-        (
-            "Interviews",
-            CultureInterview,
-            "interview",
-            lambda r: f"{r.date} · {r.site or ''}",
-        ),
-        ("Site visits", SiteVisit, "visit", lambda r: f"{r.date} · {r.site}"),
-        (
-            "Findings",
-            Finding,
-            "finding",
-            lambda r: f"{r.get_kind_display()}: {r.text[:60]}",
-        ),
-    ):
-        rows = model.objects.filter(candidate=candidate)
-        if model is not Finding:
-            rows = rows.select_related("site")
+    sources = [
+        (kind.label_plural, kind.model.objects.select_related("site"), kind.name)
+        for kind in EVIDENCE_KINDS
+    ]
+    sources.append((_("Findings"), Finding.objects.all(), "finding"))
+    for label, rows, prefix in sources:
         options = []
-        for r in rows:
+        for r in rows.filter(candidate=candidate):
             value = f"{prefix}:{r.pk}"
             records[value] = r
-            options.append((value, text(r)))
+            options.append((value, str(r)[:80]))
         if options:
             groups.append((label, options))
     return [("", "—")] + groups, records
+
+
+def rests_on_value(rating: Rating) -> str:
+    """The evidence choice (``interview:3``) a rating rests on, or ""."""
+    record = rating.rests_on
+    if record is None:
+        return ""
+    prefix = "finding" if isinstance(record, Finding) else kind_of(record).name
+    return f"{prefix}:{record.pk}"
 
 
 def my_ratings(scorecard: Scorecard | None) -> dict[int, Rating]:
@@ -120,9 +108,11 @@ class Progress:
 
 def scoring_progress(evaluation: Evaluation) -> Progress:
     """Scorecards per scorer and candidate: 4 queries whatever the size."""
-    criteria = EvaluationCriterion.objects.filter(
-        evaluation=evaluation, kind=Kind.RATED, by_scorecard=True
-    ).count()
+    criteria = (
+        EvaluationCriterion.objects.filter(evaluation=evaluation)
+        .rated_from(SCORECARD)
+        .count()
+    )
     scorers = [
         m.user
         for m in Membership.objects.filter(
@@ -211,13 +201,10 @@ def ratings_table(candidate: Candidate) -> RatingsTable:
     evidence: dict[int, list] = defaultdict(list)
     for r in Rating.objects.filter(candidate=candidate, counts=True).select_related(
         "scorecard",
-        "interview",
-        "visit",
-        "rests_on_interview",
-        "rests_on_visit",
-        "rests_on_finding",
+        *(k.name for k in RATING_KINDS),
+        *REST_FIELDS,
     ):
-        if r.source == Source.SCORECARD:
+        if r.source == SCORECARD:
             by_criterion[r.criterion_id][r.scorecard.evaluator_id] = r
         else:
             evidence[r.criterion_id].append(r)
@@ -254,7 +241,7 @@ def scorecards_for_export(evaluation: Evaluation, visible: set[int] | None):
     """Submitted scorecard ratings of the evaluation, limited to the candidates whose
     ratings the viewer may see (None: all)."""
     rows = Rating.objects.filter(
-        scorecard__evaluation=evaluation, counts=True, source=Source.SCORECARD
+        scorecard__evaluation=evaluation, counts=True, source=SCORECARD
     ).select_related("candidate__cdmo", "criterion", "scorecard__evaluator")
     if visible is not None:
         rows = rows.filter(candidate_id__in=visible)
@@ -263,15 +250,17 @@ def scorecards_for_export(evaluation: Evaluation, visible: set[int] | None):
 
 def unrated_counts(evaluation: Evaluation) -> dict[int, int]:
     """Per candidate, scorecard criteria no submitted scorecard has rated yet."""
-    total = EvaluationCriterion.objects.filter(
-        evaluation=evaluation, kind=Kind.RATED, by_scorecard=True
-    ).count()
+    total = (
+        EvaluationCriterion.objects.filter(evaluation=evaluation)
+        .rated_from(SCORECARD)
+        .count()
+    )
     rated = dict(
         Candidate.objects.filter(evaluation=evaluation)
         .annotate(
             n=Count(
                 "ratings__criterion",
-                filter=Q(ratings__counts=True, ratings__source=Source.SCORECARD),
+                filter=Q(ratings__counts=True, ratings__source=SCORECARD),
                 distinct=True,
             )
         )
@@ -282,9 +271,7 @@ def unrated_counts(evaluation: Evaluation) -> dict[int, int]:
 
 def missing_for_submit(scorecard: Scorecard) -> list[str]:
     """Problems that stop a scorecard from being submitted, one per criterion."""
-    criteria = EvaluationCriterion.objects.filter(
-        evaluation_id=scorecard.evaluation_id, kind=Kind.RATED, by_scorecard=True
-    )
+    criteria = scorecard_criteria(scorecard.evaluation_id)
     ratings = {r.criterion_id: r for r in scorecard.ratings.all()}
     problems = []
     for criterion in criteria:

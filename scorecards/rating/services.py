@@ -15,17 +15,18 @@ from django.utils.translation import gettext as _
 
 from cdmo_eval.service import service
 from partners.events import notify_inputs_changed
-from partners.models import Candidate, CultureInterview, SiteVisit
+from partners.evidence import kind_of
+from partners.models import Candidate, Finding
 
+from ..library.models import SCORECARD
 from ..models import (
     ConsensusRating,
     EvaluationCriterion,
-    Kind,
     Rating,
     Scorecard,
-    Source,
 )
 from ..setup.selectors import scoring_blocker
+from .models import REST_FIELDS
 from .selectors import missing_for_submit
 
 
@@ -69,21 +70,17 @@ def scorecard_start(*, candidate: Candidate, evaluator) -> Scorecard:
 
 
 def _check_rests_on(candidate: Candidate, rests_on) -> dict:
-    links = {
-        "rests_on_interview": None,
-        "rests_on_visit": None,
-        "rests_on_finding": None,
-    }
+    """The ``rests_on_*`` links of a rating resting on ``rests_on`` (an evidence
+    record or a finding about the candidate), the others cleared."""
+    links = dict.fromkeys(REST_FIELDS)
     if rests_on is None:
         return links
     if rests_on.candidate_id != candidate.pk:
         raise ValidationError({"rests_on": _("Choose evidence about this candidate.")})
-    if isinstance(rests_on, CultureInterview):
-        links["rests_on_interview"] = rests_on
-    elif isinstance(rests_on, SiteVisit):
-        links["rests_on_visit"] = rests_on
-    else:
+    if isinstance(rests_on, Finding):
         links["rests_on_finding"] = rests_on
+    else:
+        links[f"rests_on_{kind_of(rests_on).name}"] = rests_on
     return links
 
 
@@ -110,10 +107,8 @@ def rating_save(
         raise ValidationError(
             _("The scorecard is submitted and locked; ask the lead to reopen it.")
         )
-    if (
-        criterion.evaluation_id != scorecard.evaluation_id
-        or criterion.kind != Kind.RATED
-        or not criterion.by_scorecard
+    if criterion.evaluation_id != scorecard.evaluation_id or not criterion.rated_from(
+        SCORECARD
     ):
         raise ValidationError(_("This criterion is not rated on scorecards."))
     if score is not None and score not in range(1, 6):
@@ -126,7 +121,7 @@ def rating_save(
         return Rating.objects.create(
             candidate_id=scorecard.candidate_id,
             criterion=criterion,
-            source=Source.SCORECARD,
+            source=SCORECARD,
             scorecard=scorecard,
             score=score,
             rationale=rationale.strip(),
@@ -191,25 +186,23 @@ def scorecard_reopen(*, scorecard: Scorecard, reason: str, by) -> Scorecard:
 @transaction.atomic
 def evidence_ratings_save(
     *,
-    record: CultureInterview | SiteVisit,
+    record,
     scores: Mapping[int, int | None],
     by,
 ) -> None:
-    """Ratings an interview or visit gives to the criteria that allow that source.
+    """Ratings an evidence record (an interview, a visit) gives to the criteria
+    that its kind may rate.
 
     ``scores`` maps criterion ids to 1–5, or None to clear the rating.
     """
-    is_interview = isinstance(record, CultureInterview)
-    source = Source.INTERVIEW if is_interview else Source.SITE_VISIT
+    kind = kind_of(record)
     allowed = {
         c.pk: c
         for c in EvaluationCriterion.objects.filter(
-            evaluation_id=record.candidate.evaluation_id,
-            kind=Kind.RATED,
-            **{"by_interview" if is_interview else "by_site_visit": True},
-        )
+            evaluation_id=record.candidate.evaluation_id
+        ).rated_from(kind.key)
     }
-    parent = {"interview": record} if is_interview else {"visit": record}
+    parent = {kind.name: record}
     existing = {r.criterion_id: r for r in Rating.objects.filter(**parent)}
     for criterion_id, score in scores.items():
         if criterion_id not in allowed:
@@ -226,7 +219,7 @@ def evidence_ratings_save(
             Rating.objects.create(
                 candidate_id=record.candidate_id,
                 criterion_id=criterion_id,
-                source=source,
+                source=kind.key,
                 score=score,
                 counts=True,
                 rated_by=by,

@@ -6,7 +6,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,11 +22,11 @@ from partners.access import (
     Can,
     get_candidate_for,
     get_evaluation_for,
-    get_interview_for,
-    get_visit_for,
+    get_evidence_for,
     may,
 )
-from partners.models import CultureInterview, Evaluation
+from partners.evidence import kind_of
+from partners.models import Evaluation
 
 from ..access import (
     get_own_scorecard_for,
@@ -38,7 +38,6 @@ from ..access import (
 )
 from ..models import (
     Rating,
-    Source,
 )
 from ..setup import selectors as setup_selectors
 from . import selectors, services
@@ -85,14 +84,7 @@ def _rating_forms(request, scorecard, candidate, data=None):
         if rating is not None:
             initial["score"] = str(rating.score) if rating.score else "na"
             initial["rationale"] = rating.rationale
-            rests = rating.rests_on
-            if rests is not None:
-                prefix = {
-                    "CultureInterview": "interview",
-                    "SiteVisit": "visit",
-                    "Finding": "finding",
-                }[type(rests).__name__]
-                initial["rests_on"] = f"{prefix}:{rests.pk}"
+            initial["rests_on"] = selectors.rests_on_value(rating)
         form = RatingForm(
             data,
             initial=initial,
@@ -394,14 +386,11 @@ def consensus_record(request, pk, criterion_pk):
 
 @require_POST
 def evidence_ratings(request, kind, pk):
-    getter = {"interviews": get_interview_for, "visits": get_visit_for}.get(kind)
-    if getter is None:
-        raise Http404
-    record = getter(request.user, pk, Can.EDIT_EVIDENCE)
-    source = (
-        Source.INTERVIEW if isinstance(record, CultureInterview) else Source.SITE_VISIT
+    """The ratings an evidence record (of ``kind``, its URL segment) gives."""
+    record = get_evidence_for(request.user, kind, pk, Can.EDIT_EVIDENCE)
+    criteria_list = selectors.criteria_rated_from(
+        record.candidate.evaluation_id, kind_of(record).key
     )
-    criteria_list = selectors.evidence_criteria(record.candidate.evaluation_id, source)
     submit_small_form(
         request,
         EvidenceRatingsForm(request.POST, criteria=criteria_list, current={}),

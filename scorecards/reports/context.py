@@ -20,12 +20,14 @@ from django.utils.translation import gettext as _
 import cdmo_eval
 from negotiations.selectors import as_of_for, negotiation_overview
 from negotiations.signals import USUAL_MONTHS_TO_SIGNATURE
+from partners.evidence import INTERVIEW, SITE_VISIT, kind_of
 from partners.models import Candidate, Evaluation
 from partners.selectors import candidate_evidence
 
 from ..alignment.read import FLAG_LABELS, FLAG_SENTENCES, current_results
 from ..charts import category_chart_svg, score_bar_svg
 from ..models import AlignmentResult, AlignmentRun, Kind, ReportJob, Source
+from ..rating.models import rating_evidence_id
 from ..rating.selectors import ratings_table
 from ..scoring import CULTURE_CATEGORY, FLAG_CODES, ROBUST_P_FIRST
 from ..scoring.flags import DISAGREEMENT_RANGE
@@ -231,20 +233,15 @@ def _culture_matrix(categories, table, interviews, visits):
         return [], []
     keys = {c.pk for c in culture.criteria.all()}
     columns: dict[tuple[str, int], object] = {}
-    by_record = {("interview", i.pk): i for i in interviews}
-    by_record |= {("visit", v.pk): v for v in visits}
+    shown = {(kind_of(r).key, r.pk): r for r in [*interviews, *visits]}
     cells: dict[int, dict] = {}
     for row in table.rows:
         if row.criterion.pk not in keys:
             continue
         for rating in row.evidence:
-            key = (
-                ("interview", rating.interview_id)
-                if rating.source == Source.INTERVIEW
-                else ("visit", rating.visit_id)
-            )
-            if key in by_record:
-                columns[key] = by_record[key]
+            key = (rating.source, rating_evidence_id(rating))
+            if key in shown:
+                columns[key] = shown[key]
                 cells.setdefault(row.criterion.pk, {})[key] = rating.score
     ordered = sorted(columns, key=lambda k: (columns[k].date, k))
     lines = []
@@ -262,9 +259,9 @@ def _culture_matrix(categories, table, interviews, visits):
     return headers, lines
 
 
-def _rating_lines(table, interviews, visits) -> list[RatingLine]:
-    records = {("interview", i.pk): i for i in interviews}
-    records |= {("visit", v.pk): v for v in visits}
+def _rating_lines(table, records) -> list[RatingLine]:
+    """Who rated what; ``records`` are the candidate's evidence records with their
+    people already loaded, by (kind key, id)."""
     lines = []
     names = {u.pk: u.get_full_name() or u.get_username() for u in table.evaluators}
     for row in table.rows:
@@ -284,9 +281,7 @@ def _rating_lines(table, interviews, visits) -> list[RatingLine]:
                 RatingLine(
                     criterion=row.criterion.name,
                     who=_evidence_label(
-                        records[("interview", rating.interview_id)]
-                        if rating.source == Source.INTERVIEW
-                        else records[("visit", rating.visit_id)]
+                        records[(rating.source, rating_evidence_id(rating))]
                     ),
                     source=str(Source(rating.source).label),
                     score=rating.score,
@@ -304,7 +299,10 @@ def due_diligence_context(candidate: Candidate) -> dict:
     result = alignment.for_candidate(candidate.pk)
     categories = evaluation_categories(evaluation)
     table = ratings_table(candidate)
-    interviews, visits, findings, coverage = candidate_evidence(candidate)
+    evidence = candidate_evidence(candidate)
+    interviews = evidence.records[INTERVIEW.key]
+    visits = evidence.records[SITE_VISIT.key]
+    findings, coverage = evidence.findings, evidence.coverage
     as_of = as_of_for(evaluation)
     negotiations = negotiation_overview(candidate, as_of=as_of)
 
@@ -351,7 +349,9 @@ def due_diligence_context(candidate: Candidate) -> dict:
         "usual_months": USUAL_MONTHS_TO_SIGNATURE,
         "signature_late": months is not None and months > USUAL_MONTHS_TO_SIGNATURE[1],
         "table": table,
-        "rating_lines": _rating_lines(table, interviews, visits),
+        "rating_lines": _rating_lines(
+            table, {(kind_of(r).key, r.pk): r for r in [*interviews, *visits]}
+        ),
         "run_title": title,
         "toc_entries": [
             ("summary", _("Executive summary")),

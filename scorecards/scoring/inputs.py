@@ -12,7 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
-SOURCES = ("scorecard", "interview", "site_visit")
+SCORECARD = "scorecard"
+"""The source of a scorecard rating; every other source is evidence (an interview,
+a visit…), which counts towards means and consistency but not towards the spread."""
 """Where a rating comes from (BUNDLE.md enumeration)."""
 
 KNOWN_SIGNALS = (
@@ -65,15 +67,15 @@ class RatingStats(NamedTuple):
 
         Only ratings from submitted scorecards belong here: drafts never count.
         """
-        parts: dict[str, list[int]] = {source: [] for source in SOURCES}
+        parts: dict[str, list[int]] = {}
         for source, score in ratings:
-            if source not in parts:
+            if not isinstance(source, str) or not source:
                 raise ValueError(f"unknown rating source {source!r}")
             if score is None:
                 continue
             if isinstance(score, bool) or score not in (1, 2, 3, 4, 5):
                 raise ValueError(f"rating must be an integer 1-5, got {score!r}")
-            parts[source].append(score)
+            parts.setdefault(source, []).append(score)
         return cls.merged(
             cls.for_source(
                 source,
@@ -101,11 +103,9 @@ class RatingStats(NamedTuple):
 
         `low`/`high` (MIN/MAX) matter only for scorecards (the disagreement flag).
         """
-        if source == "scorecard":
+        if source == SCORECARD:
             return cls(n, total, n, total, sumsq, low, high)
-        if source in ("interview", "site_visit"):
-            return cls(n, total, ev_n=n, ev_total=total, ev_sumsq=sumsq)
-        raise ValueError(f"unknown rating source {source!r}")
+        return cls(n, total, ev_n=n, ev_total=total, ev_sumsq=sumsq)
 
     @classmethod
     def merged(cls, parts: Iterable[RatingStats]) -> RatingStats:

@@ -266,7 +266,7 @@ def test_finding_owner_outside_the_evaluation_is_refused_with_other_errors(
     with pytest.raises(ValidationError) as exc:
         services.finding_save(finding=finding, by=member(Role.EVALUATOR))
     assert exc.value.message_dict == {
-        "interview": ["Choose the interview this came from."],
+        "interview": ["Choose the culture interview this came from."],
         "owner": ["The owner must be a member of this evaluation."],
     }
     assert not Finding.objects.exists()
@@ -283,7 +283,7 @@ def test_finding_from_interview_needs_the_interview(as_user, member, candidate):
         },
     )
     assert response.status_code == 400
-    assert "Choose the interview this came from." in response.content.decode()
+    assert "Choose the culture interview this came from." in response.content.decode()
 
 
 # --- candidates: lead adds and moves; others cannot --------------------------------

@@ -38,10 +38,10 @@ def test_files_written_before_a_later_upload_is_refused_are_deleted(
     contact = ContactFactory(cdmo=candidate.cdmo)
     interview = CultureInterview(candidate=candidate, date=dt.date(2026, 3, 2))
     with pytest.raises(ValidationError):
-        services.interview_save(
-            interview=interview,
-            interviewees=[contact],
-            interviewers=[user],
+        services.evidence_save(
+            record=interview,
+            contacts=[contact],
+            members=[user],
             uploads=[
                 SimpleUploadedFile("photo.png", PNG),  # written, then rolled back
                 SimpleUploadedFile("notes.png", b"not an image"),

@@ -1,7 +1,7 @@
 import pytest
 
 from partners.models import Evaluation
-from scorecards.models import EvaluationCriterion, Kind, Template
+from scorecards.models import EvaluationCriterion, Template
 from scorecards.rating import services as rating_services
 from scorecards.setup import services as setup_services
 from tests.factories import CandidateFactory
@@ -29,8 +29,8 @@ def candidate(scoring_evaluation):
 def scorecard_criteria(scoring_evaluation):
     return list(
         EvaluationCriterion.objects.filter(
-            evaluation=scoring_evaluation, kind=Kind.RATED, by_scorecard=True
-        )
+            evaluation=scoring_evaluation
+        ).rated_from("scorecard")
     )
 
 

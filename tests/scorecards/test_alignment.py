@@ -304,7 +304,7 @@ def test_a_real_worker_recomputes_after_a_submission(request):
     from django.db import OperationalError
 
     from partners.models import Evaluation
-    from scorecards.models import EvaluationCriterion, Kind, Template
+    from scorecards.models import EvaluationCriterion, Template
     from scorecards.rating import services as rating_services
     from scorecards.setup import services as setup_services
     from tests.factories import EvaluationFactory, MembershipFactory, UserFactory
@@ -329,8 +329,8 @@ def test_a_real_worker_recomputes_after_a_submission(request):
     )
     sc = rating_services.scorecard_start(candidate=candidate, evaluator=evaluator)
     for c in EvaluationCriterion.objects.filter(
-        evaluation=evaluation, kind=Kind.RATED, by_scorecard=True
-    ):
+        evaluation=evaluation
+    ).rated_from("scorecard"):
         rating_services.rating_save(
             scorecard=sc,
             criterion=c,
@@ -539,15 +539,15 @@ def test_what_if_reorders_when_weights_favour_the_other(
     django_capture_on_commit_callbacks,
 ):
     """A candidate strong only on culture overtakes when culture weighs most."""
-    from scorecards.models import EvaluationCriterion, Kind
+    from scorecards.models import EvaluationCriterion
     from scorecards.rating import services as rating_services
 
     culture_star = CandidateFactory(evaluation=scoring_evaluation)
     quality_star = CandidateFactory(evaluation=scoring_evaluation)
     evaluator = declared(member("evaluator"))
     criteria = EvaluationCriterion.objects.filter(
-        evaluation=scoring_evaluation, kind=Kind.RATED, by_scorecard=True
-    ).select_related("category")
+        evaluation=scoring_evaluation
+    ).rated_from("scorecard").select_related("category")
     with django_capture_on_commit_callbacks(execute=True):
         for candidate, strong_in in (
             (culture_star, "culture"),

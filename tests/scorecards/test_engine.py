@@ -910,8 +910,12 @@ def test_known_signals_are_the_bundle_signals():
 def test_rating_stats_from_ratings_rejects_bad_input():
     with pytest.raises(ValueError, match="1-5"):
         RatingStats.from_ratings([("scorecard", 6)])
+    # Sources are "scorecard" or an evidence kind's key; the engine, which knows
+    # no kinds, refuses only what cannot be a source's name.
     with pytest.raises(ValueError, match="source"):
-        RatingStats.from_ratings([("email", 3)])
+        RatingStats.from_ratings([("", 3)])
+    with pytest.raises(ValueError, match="source"):
+        RatingStats.from_ratings([(None, 3)])
 
 
 def test_rating_stats_per_source_merge_like_raw_ratings():

@@ -95,10 +95,13 @@ def test_negotiation_criteria_are_derived_and_culture_has_its_five():
             "appears twice",
         ),
         ({"weight": 0}, "weight", "greater than or equal to 1"),
+        ({"sources": []}, "sources", "at least one source"),
+        ({"sources": ["scorecard", "gossip"]}, "sources", "is not a source"),
+        ({"sources": ["scorecard", "scorecard"]}, "sources", "listed twice"),
         (
-            {"by_scorecard": False, "by_interview": False, "by_site_visit": False},
-            "by_scorecard",
-            "at least one source",
+            {"kind": "derived", "signal": "median_response_days", "curve": [[1, 0]]},
+            "sources",
+            "has no sources",
         ),
     ],
 )
