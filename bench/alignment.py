@@ -19,6 +19,8 @@ import random
 import statistics
 import time
 
+from scorecards.setup.selectors import selection_plan
+
 BENCH_DB = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cdmo_eval_bench"
 )
@@ -69,9 +71,9 @@ def _fill() -> int:
     )
     from partners.models import Candidate, Cdmo, Evaluation, Membership, Site
     from scorecards.models import (
-        EvaluationCategory,
-        EvaluationCriterion,
         EvaluationSetup,
+        PlanCategory,
+        PlanCriterion,
         Scorecard,
     )
 
@@ -99,7 +101,7 @@ def _fill() -> int:
         )
         criteria = []
         for i in range(CATEGORIES):
-            cat = EvaluationCategory.objects.create(
+            cat = PlanCategory.objects.create(
                 evaluation=evaluation,
                 key="culture" if i == 0 else f"cat{i}",
                 name=f"Category {i}",
@@ -110,7 +112,7 @@ def _fill() -> int:
             for j in range(PER_CATEGORY + (2 if derived else 0)):
                 is_derived = derived and j >= PER_CATEGORY
                 criteria.append(
-                    EvaluationCriterion.objects.create(
+                    PlanCriterion.objects.create(
                         evaluation=evaluation,
                         category=cat,
                         key=f"{cat.key}-{j}",
@@ -270,10 +272,13 @@ def main() -> None:
     def recompute(draws: int):
         def run():
             # Forget the current run so the fingerprint check cannot skip the work.
-            AlignmentState.objects.filter(evaluation_id=evaluation_id).update(
+            AlignmentState.objects.filter(plan__evaluation_id=evaluation_id).update(
                 current_run=None
             )
-            alignment_recompute(evaluation_id=evaluation_id, draws=draws)
+            alignment_recompute(
+                plan_id=selection_plan(Evaluation.objects.get(pk=evaluation_id)).pk,
+                draws=draws,
+            )
 
         return run
 
@@ -298,7 +303,7 @@ def main() -> None:
 
     evaluation = Evaluation.objects.get(pk=evaluation_id)
     with CaptureQueriesContext(connection) as ctx:
-        read.dashboard(evaluation, visible=None)
+        read.dashboard(selection_plan(evaluation), visible=None)
     dashboard_queries = len(ctx.captured_queries)
 
     print(

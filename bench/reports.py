@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from scorecards.alignment.services import alignment_ensure_fresh
+from scorecards.setup.selectors import selection_plan
 
 RUNS = 3
 
@@ -25,7 +26,7 @@ def _setup(folder: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from cdmo_eval.demo import load_demo
+    from scorecards.bundles.demo import load_demo
 
     load_demo()
 
@@ -51,7 +52,7 @@ def main() -> None:
         from scorecards.reports.pdf import render_pdf
 
         evaluation = Evaluation.objects.get(key="abx101-ds")
-        alignment_ensure_fresh(evaluation_id=evaluation.pk)
+        alignment_ensure_fresh(plan_id=selection_plan(evaluation).pk)
         lead = get_user_model().objects.get(username="lead")
         helvetica = Candidate.objects.select_related("cdmo", "bulk_site").get(
             evaluation=evaluation, cdmo__key="helvetica"

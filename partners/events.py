@@ -1,12 +1,16 @@
-"""Tell whoever computes results that an evaluation's scoring inputs changed.
+"""What `partners` announces to the apps above it, which it may not import.
 
-`partners` and `negotiations` must not import `scorecards`, yet a change to their
-records makes the alignment results stale. They send this signal after commit, and
-`scorecards` listens and queues a recompute.
+- `evaluation_created`, sent inside the transaction that creates an evaluation:
+  `scorecards` gives it the plan its candidates are scored by.
+- `inputs_changed`, sent after commit when an evaluation's scoring inputs changed
+  (`partners` and `negotiations` records alike): `scorecards` queues a recompute.
 """
 
 from django.db import transaction
 from django.dispatch import Signal
+
+evaluation_created = Signal()
+"""Sent with ``evaluation`` and ``by`` in the transaction that created it."""
 
 inputs_changed = Signal()
 """Sent with ``evaluation_id`` and ``by_id`` (who changed them, or None) once the

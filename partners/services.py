@@ -1,6 +1,7 @@
 """Writes for evaluations, membership and candidates: one path per change."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cdmo_eval.service import service
 
-from .events import notify_inputs_changed
+from .events import evaluation_created, notify_inputs_changed
 from .evidence import BY_KEY, EVIDENCE_KINDS, kind_of
 from .models import (
     Attachment,
@@ -34,6 +35,42 @@ User = get_user_model()
 
 
 @service
+def user_ensure(
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    password: str,
+    is_staff: bool = False,
+    creates_evaluations: bool = False,
+):
+    """An account, created with ``password`` if it does not exist yet; an existing
+    one keeps its password and details. Staff administer the whole installation;
+    ``creates_evaluations`` lets someone who is not staff start evaluations."""
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "is_staff": is_staff,
+            "is_superuser": is_staff,
+        },
+    )
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    if creates_evaluations:
+        user.user_permissions.add(
+            Permission.objects.get(
+                codename="add_evaluation", content_type__app_label="partners"
+            )
+        )
+    return user
+
+
+@service
 @transaction.atomic
 def evaluation_create(*, created_by, **fields) -> Evaluation:
     """Create an evaluation; whoever creates it becomes its first lead."""
@@ -41,6 +78,7 @@ def evaluation_create(*, created_by, **fields) -> Evaluation:
     Membership.objects.create(
         evaluation=evaluation, user=created_by, role=Role.LEAD, added_by=created_by
     )
+    evaluation_created.send(sender=Evaluation, evaluation=evaluation, by=created_by)
     return evaluation
 
 

@@ -29,7 +29,15 @@ from partners.access import (
 from partners.models import Candidate, Evaluation, Role
 
 from .library.models import SCORECARD
-from .models import ConflictDeclaration, EvaluationCriterion, Kind, ReportJob, Scorecard
+from .models import (
+    ConflictDeclaration,
+    Kind,
+    PlanCriterion,
+    ReportJob,
+    Scorecard,
+    ScoringPlan,
+)
+from .setup.selectors import selection_plan
 
 BLIND_STATUSES = (Evaluation.Status.SETUP, Evaluation.Status.SCORING)
 """While the evaluation is in these states, evaluators score blind."""
@@ -39,35 +47,40 @@ REPORT_STATUSES_FOR_EVALUATORS = (Evaluation.Status.CLOSED, Evaluation.Status.DE
 # --- blind scoring -------------------------------------------------------------------
 
 
-def is_blind(evaluation: Evaluation) -> bool:
-    """Blind scoring binds evaluators while scoring is being set up or under way.
+def is_blind(plan: ScoringPlan) -> bool:
+    """Blind scoring binds evaluators while scoring of the plan is being set up or
+    under way.
 
-    ``evaluation.membership`` must be set (the `partners.access` helpers set it).
+    ``plan.evaluation.membership`` must be set (the `partners.access` helpers set
+    it on the evaluation).
     """
     return (
-        evaluation.membership.role == Role.EVALUATOR
-        and evaluation.status in BLIND_STATUSES
+        plan.evaluation.membership.role == Role.EVALUATOR
+        and plan.phase in BLIND_STATUSES
     )
 
 
-def ratings_visible(user, evaluation: Evaluation, candidate_id: int) -> bool:
-    """May ``user`` see other people's ratings of the candidate? Every page,
-    partial, export and API that shows ratings asks here or in
+def ratings_visible(user, plan: ScoringPlan, candidate_id: int) -> bool:
+    """May ``user`` see other people's ratings of the candidate in ``plan``? Every
+    page, partial, export and API that shows ratings asks here or in
     `visible_rating_candidates`."""
-    if not is_blind(evaluation):
+    if not is_blind(plan):
         return True
     return Scorecard.objects.filter(
-        candidate_id=candidate_id, evaluator=user, status=Scorecard.Status.SUBMITTED
+        plan=plan,
+        candidate_id=candidate_id,
+        evaluator=user,
+        status=Scorecard.Status.SUBMITTED,
     ).exists()
 
 
-def visible_rating_candidates(user, evaluation: Evaluation) -> set[int] | None:
+def visible_rating_candidates(user, plan: ScoringPlan) -> set[int] | None:
     """The candidates whose ratings ``user`` may see; None means all of them."""
-    if not is_blind(evaluation):
+    if not is_blind(plan):
         return None
     return set(
         Scorecard.objects.filter(
-            evaluation=evaluation, evaluator=user, status=Scorecard.Status.SUBMITTED
+            plan=plan, evaluator=user, status=Scorecard.Status.SUBMITTED
         ).values_list("candidate_id", flat=True)
     )
 
@@ -78,47 +91,49 @@ def visible_rating_candidates(user, evaluation: Evaluation) -> set[int] | None:
 def get_scorecard_for(user, pk: int, need: Can = Can.READ) -> Scorecard:
     """A scorecard; only its evaluator and the lead (MANAGE) may act on it."""
     scorecard = (
-        Scorecard.objects.select_related("evaluation", "candidate__cdmo", "evaluator")
+        Scorecard.objects.select_related(
+            "plan__evaluation", "candidate__cdmo", "evaluator"
+        )
         .filter(pk=pk)
         .first()
     )
     if scorecard is None:
         raise Http404("Not found.")
-    check_evaluation(user, scorecard.evaluation, need)
-    if scorecard.evaluator_id != user.pk and not may(scorecard.evaluation, Can.MANAGE):
+    evaluation = check_evaluation(user, scorecard.plan.evaluation, need)
+    if scorecard.evaluator_id != user.pk and not may(evaluation, Can.MANAGE):
         raise Http404("Not found.")
     return scorecard
 
 
 def get_own_scorecard_for(user, candidate_pk: int) -> Scorecard:
-    """The signed-in evaluator's own scorecard of a candidate (404 when they have
-    none yet): the one place that decides whose ratings a scorecard write touches."""
+    """The signed-in evaluator's own scorecard of a candidate in its evaluation's
+    selection plan (404 when they have none yet): the one place that decides whose
+    ratings a scorecard write touches."""
     candidate = get_candidate_for(user, candidate_pk, Can.SCORE)
-    scorecard = Scorecard.objects.filter(candidate=candidate, evaluator=user).first()
+    plan = selection_plan(candidate.evaluation)
+    scorecard = Scorecard.objects.filter(
+        plan=plan, candidate=candidate, evaluator=user
+    ).first()
     if scorecard is None:
         raise Http404("Not found.")
     scorecard.candidate = candidate
-    scorecard.evaluation = candidate.evaluation
+    scorecard.plan = plan
     return scorecard
 
 
-def get_scorecard_criterion(evaluation: Evaluation, pk: int) -> EvaluationCriterion:
-    """A criterion of the evaluation that scorecards rate, else 404."""
+def get_scorecard_criterion(plan: ScoringPlan, pk: int) -> PlanCriterion:
+    """A criterion of the plan that scorecards rate, else 404."""
     criterion = (
-        EvaluationCriterion.objects.filter(pk=pk, evaluation=evaluation)
-        .rated_from(SCORECARD)
-        .first()
+        PlanCriterion.objects.filter(pk=pk, plan=plan).rated_from(SCORECARD).first()
     )
     if criterion is None:
         raise Http404("Not found.")
     return criterion
 
 
-def get_rated_criterion(evaluation: Evaluation, pk: int) -> EvaluationCriterion:
-    """A rated criterion of the evaluation (consensus may be recorded on it)."""
-    criterion = EvaluationCriterion.objects.filter(
-        pk=pk, evaluation=evaluation, kind=Kind.RATED
-    ).first()
+def get_rated_criterion(plan: ScoringPlan, pk: int) -> PlanCriterion:
+    """A rated criterion of the plan (consensus may be recorded on it)."""
+    criterion = PlanCriterion.objects.filter(pk=pk, plan=plan, kind=Kind.RATED).first()
     if criterion is None:
         raise Http404("Not found.")
     return criterion
@@ -126,13 +141,15 @@ def get_rated_criterion(evaluation: Evaluation, pk: int) -> EvaluationCriterion:
 
 def get_conflict_for(user, pk: int, need: Can = Can.MANAGE) -> ConflictDeclaration:
     declaration = (
-        ConflictDeclaration.objects.select_related("evaluation", "candidate__cdmo")
+        ConflictDeclaration.objects.select_related(
+            "plan__evaluation", "candidate__cdmo"
+        )
         .filter(pk=pk)
         .first()
     )
     if declaration is None:
         raise Http404("Not found.")
-    check_evaluation(user, declaration.evaluation, need)
+    check_evaluation(user, declaration.plan.evaluation, need)
     return declaration
 
 

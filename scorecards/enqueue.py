@@ -16,9 +16,9 @@ def _delay(name: str, *args) -> None:
     current_app.tasks[name].delay(*args)
 
 
-def recompute_alignment(evaluation_id: int, caused_by_id: int | None) -> None:
+def recompute_alignment(plan_id: int, caused_by_id: int | None) -> None:
     """Queue a recompute now (callers run after the change committed)."""
-    _delay(RECOMPUTE_ALIGNMENT, evaluation_id, caused_by_id)
+    _delay(RECOMPUTE_ALIGNMENT, plan_id, caused_by_id)
 
 
 def render_report(job_id: int) -> None:

@@ -15,6 +15,7 @@ from .models import Rating
 from .rating import selectors
 from .rating.forms import EvidenceRatingsForm
 from .reports.selectors import is_stalled, latest_report_job
+from .setup.selectors import selection_plan
 
 
 def _report_request(request, candidate) -> dict | None:
@@ -37,10 +38,11 @@ def _report_request(request, candidate) -> dict | None:
 def _scoring_summary(request, evaluation) -> dict:
     """Scorecards submitted per evaluator and candidate, and criteria no submitted
     scorecard has rated yet."""
-    unrated = selectors.unrated_counts(evaluation)
+    plan = selection_plan(evaluation)
+    unrated = selectors.unrated_counts(plan)
     return {
         "evaluation": evaluation,
-        "progress": selectors.scoring_progress(evaluation),
+        "progress": selectors.scoring_progress(plan),
         "unrated_total": sum(unrated.values()),
         "unrated": unrated,
     }
@@ -50,7 +52,9 @@ def _evidence_ratings(request, record) -> dict | None:
     """The ratings an interview or visit gives, and the form to change them for
     members who edit evidence."""
     kind = kind_of(record)
-    criteria = selectors.criteria_rated_from(record.candidate.evaluation_id, kind.key)
+    criteria = selectors.criteria_rated_from(
+        selection_plan(record.candidate.evaluation), kind.key
+    )
     if not criteria:
         return None
     current = {

@@ -19,10 +19,10 @@ from .reports.services import report_render
     retry_backoff_max=30,
     max_retries=5,
 )
-def recompute_alignment(evaluation_id: int, caused_by_id: int | None = None) -> None:
-    """Recompute an evaluation's alignment results (idempotent, coalesced), on
-    behalf of the user whose change caused it."""
-    alignment_recompute(evaluation_id=evaluation_id, caused_by_id=caused_by_id)
+def recompute_alignment(plan_id: int, caused_by_id: int | None = None) -> None:
+    """Recompute a plan's alignment results (idempotent, coalesced), on behalf of
+    the user whose change caused it."""
+    alignment_recompute(plan_id=plan_id, caused_by_id=caused_by_id)
 
 
 # A little above the render's own limit, so the child is stopped (and the job marked

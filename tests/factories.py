@@ -43,12 +43,22 @@ class UserFactory(factory.django.DjangoModelFactory):
 class EvaluationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Evaluation
+        skip_postgeneration_save = True
 
     key = factory.Sequence(lambda n: f"eval-{n}")
     name = factory.Sequence(lambda n: f"Program {n} drug substance")
     program = factory.Sequence(lambda n: f"PX-{n}")
     modality = "monoclonal antibody"
     phase = "Phase 2"
+
+    @factory.post_generation
+    def plan(self, create, extracted, **kwargs):
+        """Every evaluation has the plan it selects a partner by (as
+        `partners.services.evaluation_create` gives it)."""
+        if create:
+            from scorecards.setup.services import plan_create
+
+            plan_create(evaluation=self)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -27,9 +27,10 @@ from django.utils import timezone
 
 from partners import services as partners_services
 from partners.models import Attachment, Candidate, Evaluation, Role
-from scorecards.models import EvaluationCriterion, ReportJob, Template
+from scorecards.models import PlanCriterion, ReportJob, Template
 from scorecards.rating import services as rating_services
 from scorecards.setup import services as setup_services
+from scorecards.setup.selectors import selection_plan
 from tests.factories import (
     AgreementFactory,
     AmendmentRoundFactory,
@@ -109,23 +110,25 @@ def build_world() -> World:
     evaluator = users["evaluator"]
     for user in (lead, evaluator, second):
         setup_services.conflict_declare(
-            evaluation=evaluation, evaluator=user, candidates=[], text=""
+            plan=selection_plan(evaluation), evaluator=user, candidates=[], text=""
         )
     conflict = setup_services.conflict_declare(
-        evaluation=evaluation,
+        plan=selection_plan(evaluation),
         evaluator=evaluator,
         candidates=[conflicted],
         text="My brother works there.",
     )[0]
     criteria = list(
-        EvaluationCriterion.objects.filter(
-            evaluation=evaluation
-        ).rated_from("scorecard")
+        PlanCriterion.objects.filter(plan__evaluation=evaluation).rated_from(
+            "scorecard"
+        )
     )
     drafts = {}
     for user in (lead, evaluator, second):
         drafts[user.username] = sc = rating_services.scorecard_start(
-            candidate=candidate, evaluator=user
+            plan=selection_plan(candidate.evaluation),
+            candidate=candidate,
+            evaluator=user,
         )
         for criterion in criteria if user is second else criteria[:1]:
             rating_services.rating_save(

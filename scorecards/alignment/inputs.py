@@ -10,17 +10,16 @@ from partners.models import (
     DELIVERY_LEVELS,
     Candidate,
     CultureInterview,
-    Evaluation,
     SiteVisit,
 )
 
 from ..models import (
     ConsensusRating,
-    EvaluationCategory,
-    EvaluationCriterion,
-    EvaluationSetup,
+    PlanCategory,
+    PlanCriterion,
     Rating,
     Scorecard,
+    ScoringPlan,
 )
 from ..scoring import (
     Band,
@@ -36,12 +35,12 @@ SELECT candidate_id, criterion_id, source = 'scorecard',
        COUNT(*), SUM(score), SUM(score * score), MIN(score), MAX(score)
 FROM {table}
 WHERE counts AND score IS NOT NULL
-  AND candidate_id IN (SELECT id FROM {candidates} WHERE evaluation_id = %s)
+  AND criterion_id IN (SELECT id FROM {criteria} WHERE plan_id = %s)
 GROUP BY 1, 2, 3
 """
 
 
-def rating_aggregates(evaluation_id: int) -> list[tuple]:
+def rating_aggregates(plan_id: int) -> list[tuple]:
     """One GROUP BY over the ratings that count ("not applicable" left out): per
     candidate, criterion and whether from a scorecard, the count, sum, sum of
     squares, min and max.
@@ -52,18 +51,18 @@ def rating_aggregates(evaluation_id: int) -> list[tuple]:
     numbers as FILTERed columns cost a third more.
     """
     sql = AGGREGATE_SQL.format(
-        table=Rating._meta.db_table, candidates=Candidate._meta.db_table
+        table=Rating._meta.db_table, criteria=PlanCriterion._meta.db_table
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [evaluation_id])
+        cursor.execute(sql, [plan_id])
         return cursor.fetchall()
 
 
-def rating_stats(evaluation_id: int, crit_key: dict[int, str]):
+def rating_stats(plan_id: int, crit_key: dict[int, str]):
     """`RatingStats` per candidate id and criterion key."""
     stats: dict[int, dict[str, RatingStats]] = defaultdict(dict)
     for cand, crit, from_scorecard, n, total, sumsq, low, high in rating_aggregates(
-        evaluation_id
+        plan_id
     ):
         per = stats[cand]
         key = crit_key[crit]
@@ -76,21 +75,17 @@ def rating_stats(evaluation_id: int, crit_key: dict[int, str]):
 
 
 def alignment_inputs(
-    evaluation: Evaluation,
+    plan: ScoringPlan,
     *,
     draws: int = 2000,
 ) -> tuple[EvaluationInput, dict[str, Candidate]]:
-    """The engine's input for ``evaluation`` and its candidates by CDMO key.
+    """The engine's input for ``plan`` and its evaluation's candidates by CDMO key.
 
     ``draws=0`` skips the sensitivity analysis.
     """
-    setup = EvaluationSetup.objects.filter(evaluation=evaluation).first()
-    categories = list(EvaluationCategory.objects.filter(evaluation=evaluation))
-    criteria = list(
-        EvaluationCriterion.objects.filter(evaluation=evaluation).select_related(
-            "category"
-        )
-    )
+    evaluation = plan.evaluation
+    categories = list(PlanCategory.objects.filter(plan=plan))
+    criteria = list(PlanCriterion.objects.filter(plan=plan).select_related("category"))
     candidates = list(
         Candidate.objects.filter(evaluation=evaluation).select_related(
             "cdmo", "bulk_site"
@@ -99,16 +94,14 @@ def alignment_inputs(
     ids = [c.pk for c in candidates]
     crit_key = {c.pk: c.key for c in criteria}
 
-    stats = rating_stats(evaluation.pk, crit_key)
+    stats = rating_stats(plan.pk, crit_key)
     consensus: dict[int, dict[str, int]] = defaultdict(dict)
     for cand, crit, score in ConsensusRating.objects.filter(
-        candidate__evaluation=evaluation
+        criterion__plan=plan
     ).values_list("candidate_id", "criterion_id", "score"):
         consensus[cand][crit_key[crit]] = score
     submitted = dict(
-        Scorecard.objects.filter(
-            candidate__evaluation=evaluation, status=Scorecard.Status.SUBMITTED
-        )
+        Scorecard.objects.filter(plan=plan, status=Scorecard.Status.SUBMITTED)
         .values_list("candidate_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -168,9 +161,7 @@ def alignment_inputs(
             )
             for c in candidates
         ],
-        bands=[Band(b["label"], b["low"], b["high"]) for b in setup.bands]
-        if setup
-        else (),
+        bands=[Band(b["label"], b["low"], b["high"]) for b in plan.bands],
         response_target_days=float(evaluation.response_target_days),
         sensitivity_delta=float(evaluation.sensitivity_delta),
         draws=draws,

@@ -1,4 +1,4 @@
-"""Computed alignment: an evaluation's state, its runs and their result rows
+"""Computed alignment: a plan's state, its runs and their result rows
 (written only by the recompute job)."""
 
 import math
@@ -8,14 +8,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
 
-from partners.models import Candidate, Evaluation
+from partners.models import Candidate
 
 from ..scoring.results import round_half_up
 from ..scoring.sensitivity import ROBUST_P_FIRST
+from ..setup.models import ScoringPlan
 
 
 class AlignmentState(models.Model):
-    """Whether an evaluation's results are current.
+    """Whether a plan's results are current.
 
     ``changed_at``: the last time its inputs changed. ``queued_at``: a recompute is
     queued or running (it coalesces bursts: one claim, one run). ``fresh_as_of``: when
@@ -23,8 +24,8 @@ class AlignmentState(models.Model):
     newer than that.
     """
 
-    evaluation = models.OneToOneField(
-        Evaluation, on_delete=models.CASCADE, related_name="alignment_state"
+    plan = models.OneToOneField(
+        ScoringPlan, on_delete=models.CASCADE, related_name="alignment_state"
     )
     changed_at = models.DateTimeField(null=True, blank=True)
     changed_by = models.ForeignKey(
@@ -47,7 +48,7 @@ class AlignmentState(models.Model):
     last_error = models.TextField(blank=True)
 
     def __str__(self) -> str:
-        return f"{self.evaluation} alignment"
+        return f"{self.plan} alignment"
 
     @property
     def is_stale(self) -> bool:
@@ -64,12 +65,12 @@ class AlignmentState(models.Model):
 
 
 class AlignmentRun(models.Model):
-    """One recompute of an evaluation: its input fingerprint and the results
+    """One recompute of a plan: its input fingerprint and the results
     document (BUNDLE.md "Results"). Written with its `AlignmentResult` rows in one
     transaction, and only then made current."""
 
-    evaluation = models.ForeignKey(
-        Evaluation, on_delete=models.CASCADE, related_name="alignment_runs"
+    plan = models.ForeignKey(
+        ScoringPlan, on_delete=models.CASCADE, related_name="alignment_runs"
     )
     fingerprint = models.CharField(max_length=64)
     engine_version = models.CharField(max_length=20)
@@ -91,10 +92,12 @@ class AlignmentRun(models.Model):
 
     class Meta:
         ordering = ["-computed_at"]
-        indexes = [models.Index(fields=["evaluation", "fingerprint"])]
+        indexes = [
+            models.Index(fields=["plan", "fingerprint"], name="scorecards_plan_fp_idx")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.evaluation} @ {self.computed_at:%Y-%m-%d %H:%M}"
+        return f"{self.plan} @ {self.computed_at:%Y-%m-%d %H:%M}"
 
     @property
     def results(self) -> dict:
@@ -107,7 +110,7 @@ class AlignmentRun(models.Model):
         for row in rows:
             row.run = self
         return {
-            "evaluation": self.evaluation.key,
+            "evaluation": self.plan.evaluation.key,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "candidates": [row.as_result() for row in rows],
         }

@@ -7,14 +7,14 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from negotiations.signals import HEALTHY_AMENDMENT_ROUNDS, USUAL_MONTHS_TO_SIGNATURE
-from partners.models import Evaluation
 
 from ..models import (
     AlignmentResult,
     AlignmentRun,
     AlignmentState,
-    EvaluationCategory,
-    EvaluationCriterion,
+    PlanCategory,
+    PlanCriterion,
+    ScoringPlan,
 )
 from ..scoring.flags import DISAGREEMENT_RANGE
 
@@ -132,20 +132,18 @@ class Dashboard:
         return [(r.candidate.cdmo.name, r.categories) for r in self.visible_rows]
 
 
-def state_for(evaluation: Evaluation) -> AlignmentState | None:
+def state_for(plan: ScoringPlan) -> AlignmentState | None:
     return (
-        AlignmentState.objects.filter(evaluation=evaluation)
-        .select_related("current_run")
-        .first()
+        AlignmentState.objects.filter(plan=plan).select_related("current_run").first()
     )
 
 
 def current_results(
-    evaluation: Evaluation,
+    plan: ScoringPlan,
 ) -> tuple[AlignmentState | None, AlignmentRun | None, list[AlignmentResult]]:
-    """The evaluation's state, its current run and that run's rows in rank order
+    """The plan's state, its current run and that run's rows in rank order
     (two queries). Each row knows its run, so reading ``row.criteria`` costs none."""
-    state = state_for(evaluation)
+    state = state_for(plan)
     run = state.current_run if state else None
     if run is None:
         return state, None, []
@@ -159,33 +157,31 @@ def current_results(
     return state, run, rows
 
 
-def dashboard(evaluation: Evaluation, *, visible: set[int] | None) -> Dashboard:
-    """The current results of an evaluation (3 queries whatever the size).
+def dashboard(plan: ScoringPlan, *, visible: set[int] | None) -> Dashboard:
+    """The current results of a plan (3 queries whatever the size).
 
     ``visible``: the candidates whose results the viewer may see (blind scoring);
     None means all. Others are listed by name only.
     """
-    state, run, rows = current_results(evaluation)
+    state, run, rows = current_results(plan)
     for row in rows:
         row.badges = flag_badges(row)
     return Dashboard(
         state=state,
         run=run,
         rows=rows,
-        categories=list(EvaluationCategory.objects.filter(evaluation=evaluation)),
+        categories=list(PlanCategory.objects.filter(plan=plan)),
         hidden=set()
         if visible is None
         else {r.candidate_id for r in rows if r.candidate_id not in visible},
     )
 
 
-def candidate_result(candidate) -> AlignmentResult | None:
+def candidate_result(candidate, plan: ScoringPlan) -> AlignmentResult | None:
     return (
         AlignmentResult.objects.filter(
             candidate=candidate,
-            run__pk=AlignmentState.objects.filter(
-                evaluation_id=candidate.evaluation_id
-            ).values("current_run")[:1],
+            run__pk=AlignmentState.objects.filter(plan=plan).values("current_run")[:1],
         )
         .select_related("run")
         .first()
@@ -194,7 +190,7 @@ def candidate_result(candidate) -> AlignmentResult | None:
 
 @dataclass
 class CriterionPart:
-    criterion: EvaluationCriterion
+    criterion: PlanCriterion
     score: float | None
     mean: float | None
     n: int
@@ -207,22 +203,18 @@ class CriterionPart:
 
 @dataclass
 class CategoryPart:
-    category: EvaluationCategory
+    category: PlanCategory
     score: float | None
     share: float  # of the overall, among categories with a score
     contribution: float
     criteria: list
 
 
-def breakdown(row: AlignmentResult, evaluation: Evaluation) -> list[CategoryPart]:
+def breakdown(row: AlignmentResult, plan: ScoringPlan) -> list[CategoryPart]:
     """How each category and criterion contributed to the overall score (rules 2–3):
     the contributions add up to the overall score."""
-    categories = list(EvaluationCategory.objects.filter(evaluation=evaluation))
-    criteria = list(
-        EvaluationCriterion.objects.filter(evaluation=evaluation).select_related(
-            "category"
-        )
-    )
+    categories = list(PlanCategory.objects.filter(plan=plan))
+    criteria = list(PlanCriterion.objects.filter(plan=plan).select_related("category"))
     scored_cats = [c for c in categories if row.categories.get(c.key) is not None]
     total_w = sum(c.weight for c in scored_cats) or 1
     parts = []

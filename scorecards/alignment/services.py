@@ -10,10 +10,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cdmo_eval.service import service
-from partners.models import Evaluation
 
 from .. import enqueue
-from ..models import AlignmentResult, AlignmentRun, AlignmentState, pack_cells
+from ..models import (
+    AlignmentResult,
+    AlignmentRun,
+    AlignmentState,
+    ScoringPlan,
+    pack_cells,
+)
 from ..scoring import (
     ENGINE_VERSION,
     InvalidEvaluation,
@@ -30,74 +35,73 @@ CLAIM_EXPIRES = dt.timedelta(minutes=10)
 KEEP_RUNS = 5
 
 
-def _claim(evaluation_id: int, now) -> bool:
+def _claim(plan_id: int, now) -> bool:
     """Claim the right to queue a recompute; False when one is already queued."""
     return bool(
-        AlignmentState.objects.filter(evaluation_id=evaluation_id)
+        AlignmentState.objects.filter(plan_id=plan_id)
         .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - CLAIM_EXPIRES))
         .update(queued_at=now)
     )
 
 
 @service
-def alignment_request(*, evaluation_id: int, caused_by_id: int | None = None) -> bool:
-    """Mark the evaluation's results stale and queue one recompute.
+def alignment_request(*, plan_id: int, caused_by_id: int | None = None) -> bool:
+    """Mark the plan's results stale and queue one recompute.
 
     Bursts coalesce: while a recompute is queued or running, further requests only
     move ``changed_at`` (and who changed it last); the running job notices and runs
     once more at the end. Returns whether a job was queued.
     """
     now = timezone.now()
-    state, _created = AlignmentState.objects.get_or_create(evaluation_id=evaluation_id)
+    state, _created = AlignmentState.objects.get_or_create(plan_id=plan_id)
     AlignmentState.objects.filter(pk=state.pk).update(
         changed_at=now, changed_by_id=caused_by_id
     )
-    if not _claim(evaluation_id, now):
+    if not _claim(plan_id, now):
         return False
-    enqueue.recompute_alignment(evaluation_id, caused_by_id)
+    enqueue.recompute_alignment(plan_id, caused_by_id)
     return True
 
 
 @service
 def alignment_ensure_fresh(
-    *, evaluation_id: int, caused_by_id: int | None = None
+    *, plan_id: int, caused_by_id: int | None = None
 ) -> AlignmentState:
     """Recompute now, in this process, if the results are missing or stale: for
     readers that must show current numbers (a report, the command line)."""
-    state = AlignmentState.objects.filter(evaluation_id=evaluation_id).first()
+    state = AlignmentState.objects.filter(plan_id=plan_id).first()
     if state is None or state.is_stale:
-        alignment_recompute(evaluation_id=evaluation_id, caused_by_id=caused_by_id)
-        state = AlignmentState.objects.get(evaluation_id=evaluation_id)
+        alignment_recompute(plan_id=plan_id, caused_by_id=caused_by_id)
+        state = AlignmentState.objects.get(plan_id=plan_id)
     return state
 
 
 @service
 def alignment_recompute(
-    *, evaluation_id: int, caused_by_id: int | None = None, draws: int = 2000
+    *, plan_id: int, caused_by_id: int | None = None, draws: int = 2000
 ) -> AlignmentRun | None:
-    """Recompute and store an evaluation's alignment, atomically.
+    """Recompute and store a plan's alignment, atomically.
 
     Idempotent: when the input fingerprint matches the current run, nothing is
     written but the results are marked fresh. The new run and its rows are written
     in one transaction and only then made current, so readers never see half an
     evaluation. If the inputs changed while computing, one more run is queued.
     """
-    evaluation = Evaluation.objects.filter(pk=evaluation_id).first()
-    if evaluation is None:
+    plan = ScoringPlan.objects.select_related("evaluation").filter(pk=plan_id).first()
+    if plan is None:
         return None
-    state, _created = AlignmentState.objects.get_or_create(evaluation=evaluation)
+    evaluation = plan.evaluation
+    state, _created = AlignmentState.objects.get_or_create(plan=plan)
     read_at = timezone.now()
     started = time.perf_counter()
     run = None
     try:
-        spec, candidates = alignment_inputs(evaluation, draws=draws)
+        spec, candidates = alignment_inputs(plan, draws=draws)
         key = fingerprint(spec)
         current = state.current_run
         if current is None or current.fingerprint != key:
             result = compute(spec)
-            run = _store(
-                evaluation, spec, result, key, candidates, started, caused_by_id
-            )
+            run = _store(plan, spec, result, key, candidates, started, caused_by_id)
         error = ""
     except InvalidEvaluation as exc:
         error = "; ".join(exc.errors) if hasattr(exc, "errors") else str(exc)
@@ -107,20 +111,18 @@ def alignment_recompute(
     )
     state.refresh_from_db()
     if state.changed_at and state.changed_at > read_at:
-        if _claim(evaluation_id, timezone.now()):
-            enqueue.recompute_alignment(evaluation_id, state.changed_by_id)
+        if _claim(plan_id, timezone.now()):
+            enqueue.recompute_alignment(plan_id, state.changed_by_id)
     return run
 
 
-def _store(
-    evaluation, spec, result, key, candidates, started, caused_by_id
-) -> AlignmentRun:
+def _store(plan, spec, result, key, candidates, started, caused_by_id) -> AlignmentRun:
     r1 = round_half_up
-    as_of = evaluation.as_of or timezone.localdate()
+    as_of = plan.evaluation.as_of or timezone.localdate()
     first = result.candidates[0] if result.candidates else None
     with transaction.atomic():
         run = AlignmentRun.objects.create(
-            evaluation=evaluation,
+            plan=plan,
             fingerprint=key,
             engine_version=ENGINE_VERSION,
             robust=result.robust,
@@ -157,11 +159,11 @@ def _store(
                 for c in result.candidates
             ]
         )
-        AlignmentState.objects.filter(evaluation=evaluation).update(current_run=run)
+        AlignmentState.objects.filter(plan=plan).update(current_run=run)
         old = list(
-            AlignmentRun.objects.filter(evaluation=evaluation).values_list(
-                "pk", flat=True
-            )[KEEP_RUNS:]
+            AlignmentRun.objects.filter(plan=plan).values_list("pk", flat=True)[
+                KEEP_RUNS:
+            ]
         )
         if old:
             # Rows first, in one DELETE: deleting runs alone would make Django

@@ -13,9 +13,10 @@ from partners.access import Can, get_candidate_for, get_evaluation_for, role_can
 
 from ..access import ratings_visible, reports_allowed, visible_rating_candidates
 from ..charts import category_chart_svg
-from ..models import EvaluationCategory
+from ..models import PlanCategory
 from ..scoring import InvalidEvaluation, compute
 from ..setup import services
+from ..setup.selectors import selection_plan
 from . import read
 from .inputs import alignment_inputs
 
@@ -29,9 +30,8 @@ def _chart(categories, series, title):
 @require_safe
 def dashboard(request, key):
     evaluation = get_evaluation_for(request.user, key)
-    data = read.dashboard(
-        evaluation, visible=visible_rating_candidates(request.user, evaluation)
-    )
+    plan = selection_plan(evaluation)
+    data = read.dashboard(plan, visible=visible_rating_candidates(request.user, plan))
     return render(
         request,
         "scorecards/dashboard.html",
@@ -53,7 +53,7 @@ def dashboard(request, key):
 def dashboard_status(request, key):
     """htmx: the results' freshness; asks the page to reload once a newer run is in."""
     evaluation = get_evaluation_for(request.user, key)
-    state = read.state_for(evaluation)
+    state = read.state_for(selection_plan(evaluation))
     data = read.Dashboard(state=state, run=state.current_run if state else None)
     shown = request.GET.get("run", "")
     current = str(data.run.pk) if data.run else ""
@@ -73,9 +73,10 @@ def candidate_alignment(request, pk):
     criterion, the signals behind derived criteria, the sensitivity result."""
     candidate = get_candidate_for(request.user, pk)
     evaluation = candidate.evaluation
-    visible = ratings_visible(request.user, evaluation, candidate.pk)
-    row = read.candidate_result(candidate) if visible else None
-    parts = read.breakdown(row, evaluation) if row else []
+    plan = selection_plan(evaluation)
+    visible = ratings_visible(request.user, plan, candidate.pk)
+    row = read.candidate_result(candidate, plan) if visible else None
+    parts = read.breakdown(row, plan) if row else []
     if row is not None:
         row.badges = read.flag_badges(row)
     return render(
@@ -87,7 +88,7 @@ def candidate_alignment(request, pk):
             "visible": visible,
             "row": row,
             "parts": parts,
-            "state": read.state_for(evaluation),
+            "state": read.state_for(plan),
         },
     )
 
@@ -115,7 +116,7 @@ def _weights_from(request_data, categories) -> dict[str, int]:
     return weights
 
 
-def _what_if(evaluation, categories, weights) -> dict:
+def _what_if(plan, categories, weights) -> dict:
     """The sliders and the ranking under ``weights`` next to the current ranking;
     nothing is stored. The inputs are read once and scored twice."""
     total = sum(weights.values()) or 1
@@ -126,7 +127,7 @@ def _what_if(evaluation, categories, weights) -> dict:
         ],
         "rows": [],
     }
-    current, _candidates = alignment_inputs(evaluation, draws=0)
+    current, _candidates = alignment_inputs(plan, draws=0)
     trial = replace(
         current,
         categories=[
@@ -154,7 +155,8 @@ def what_if(request, key):
     """Try weights (procurement and the lead); only the lead saves them."""
     need = Can.MANAGE if request.method == "POST" else Can.WHAT_IF
     evaluation = get_evaluation_for(request.user, key, need)
-    categories = list(EvaluationCategory.objects.filter(evaluation=evaluation))
+    plan = selection_plan(evaluation)
+    categories = list(PlanCategory.objects.filter(plan=plan))
     can_save = role_can(evaluation.membership.role, Can.MANAGE)
     form = WhatIfSaveForm(posted(request))
     weights = _weights_from(request.POST or request.GET, categories)
@@ -162,7 +164,7 @@ def what_if(request, key):
         if form.is_valid():
             try:
                 services.weights_save(
-                    evaluation=evaluation,
+                    plan=plan,
                     category_weights={c.pk: weights[c.key] for c in categories},
                     reason=form.cleaned_data["reason"],
                     by=request.user,
@@ -179,7 +181,7 @@ def what_if(request, key):
             "evaluation": evaluation,
             "form": form,
             "can_save": can_save,
-            **_what_if(evaluation, categories, weights),
+            **_what_if(plan, categories, weights),
         },
         status=400 if form.errors else 200,
     )
@@ -189,10 +191,11 @@ def what_if(request, key):
 def what_if_ranking(request, key):
     """htmx: the ranking under the weights of the sliders."""
     evaluation = get_evaluation_for(request.user, key, Can.WHAT_IF)
-    categories = list(EvaluationCategory.objects.filter(evaluation=evaluation))
+    plan = selection_plan(evaluation)
+    categories = list(PlanCategory.objects.filter(plan=plan))
     weights = _weights_from(request.GET, categories)
     return render(
         request,
         "scorecards/_what_if_ranking.html",
-        {"evaluation": evaluation, **_what_if(evaluation, categories, weights)},
+        {"evaluation": evaluation, **_what_if(plan, categories, weights)},
     )

@@ -29,12 +29,12 @@ from partners.models import (
 from ..models import (
     ConflictDeclaration,
     ConsensusRating,
-    EvaluationCategory,
-    EvaluationCriterion,
-    EvaluationSetup,
+    PlanCategory,
+    PlanCriterion,
     Rating,
     Scorecard,
 )
+from ..setup.selectors import selection_plan
 from .schema import ANSWERS, FORMAT, to_document
 
 
@@ -46,12 +46,8 @@ def export_bundle(evaluation: Evaluation) -> dict:
     visits recorded without a key get one (``i1``, ``v1``…, in date order) so that
     findings and ratings can name them.
     """
-    setup = EvaluationSetup.objects.filter(evaluation=evaluation).first()
-    criteria = list(
-        EvaluationCriterion.objects.filter(evaluation=evaluation).select_related(
-            "category"
-        )
-    )
+    plan = selection_plan(evaluation)
+    criteria = list(PlanCriterion.objects.filter(plan=plan).select_related("category"))
     candidates = list(
         Candidate.objects.filter(evaluation=evaluation).select_related(
             "cdmo", "bulk_site"
@@ -98,10 +94,10 @@ def export_bundle(evaluation: Evaluation) -> dict:
             "response_target_days": evaluation.response_target_days,
             "sensitivity_delta": float(evaluation.sensitivity_delta),
         },
-        "bands": setup.bands if setup else [],
+        "bands": plan.bands,
         "categories": [
             {"key": c.key, "name": c.name, "weight": c.weight}
-            for c in EvaluationCategory.objects.filter(evaluation=evaluation)
+            for c in PlanCategory.objects.filter(plan=plan)
         ],
         "criteria": [_criterion(c) for c in criteria],
         "users": [
@@ -119,7 +115,7 @@ def export_bundle(evaluation: Evaluation) -> dict:
             }
             for c in candidates
         ],
-        "scorecards": _scorecards(evaluation, ratings, names),
+        "scorecards": _scorecards(plan, ratings, names),
         "interviews": [
             {
                 "key": names[("interview", x.pk)],
@@ -161,9 +157,9 @@ def export_bundle(evaluation: Evaluation) -> dict:
                 "override_reason": c.override_reason,
                 "overridden_by": c.overridden_by.username if c.overridden_by else None,
             }
-            for c in ConflictDeclaration.objects.filter(
-                evaluation=evaluation
-            ).select_related("evaluator", "candidate__cdmo", "overridden_by")
+            for c in ConflictDeclaration.objects.filter(plan=plan).select_related(
+                "evaluator", "candidate__cdmo", "overridden_by"
+            )
         ],
         "consensus": [
             {
@@ -201,7 +197,7 @@ def _keys(records, kind: str, prefix: str) -> dict:
     return names
 
 
-def _criterion(c: EvaluationCriterion) -> dict:
+def _criterion(c: PlanCriterion) -> dict:
     return {
         "key": c.key,
         "category": c.category.key,
@@ -269,7 +265,7 @@ def _rests_on(r: Rating, names: dict) -> str | None:
     return None
 
 
-def _scorecards(evaluation, ratings, names) -> list[dict]:
+def _scorecards(plan, ratings, names) -> list[dict]:
     by_card: dict[int, list] = {}
     for r in ratings:
         if r.scorecard_id:
@@ -288,7 +284,7 @@ def _scorecards(evaluation, ratings, names) -> list[dict]:
             "status": s.status,
             "ratings": by_card.get(s.pk, []),
         }
-        for s in Scorecard.objects.filter(evaluation=evaluation).select_related(
+        for s in Scorecard.objects.filter(plan=plan).select_related(
             "candidate__cdmo", "evaluator"
         )
     ]

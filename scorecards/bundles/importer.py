@@ -34,11 +34,11 @@ from ..library.selectors import default_bands
 from ..models import (
     ConflictDeclaration,
     ConsensusRating,
-    EvaluationCategory,
-    EvaluationCriterion,
-    EvaluationSetup,
+    PlanCategory,
+    PlanCriterion,
     Rating,
     Scorecard,
+    ScoringPlan,
     Source,
 )
 from .schema import ANSWERS, InvalidBundle, validate_bundle
@@ -80,10 +80,14 @@ def _write(clean: dict, doc: dict, by) -> Evaluation:
         created_by=by,
     )
     bands = clean["bands"] if clean["bands"] is not None else default_bands()
-    EvaluationSetup.objects.create(
-        evaluation=evaluation, template_name=TEMPLATE_NAME, bands=bands
+    # A bundle without criteria leaves the plan to be set up from a template.
+    plan = ScoringPlan.objects.create(
+        evaluation=evaluation,
+        template_name=TEMPLATE_NAME if clean["criteria"] else "",
+        bands=bands,
+        snapshot_at=timezone.now() if clean["criteria"] else None,
     )
-    criteria = _snapshot(evaluation, clean)
+    criteria = _snapshot(plan, clean)
     users = _members(evaluation, clean["users"], by)
     # A bundle does not say who logged interviews, visits, findings and negotiation
     # records: the importing user did, or from the command line the first lead.
@@ -104,16 +108,16 @@ def _write(clean: dict, doc: dict, by) -> Evaluation:
     Candidate.objects.bulk_create(candidates.values())
     records = _evidence(clean, candidates, sites, contacts, users, author)
     _findings(clean, candidates, records, users, author)
-    _scorecards(evaluation, clean, candidates, criteria, users, records)
+    _scorecards(plan, clean, candidates, criteria, users, records)
     _negotiations(clean, candidates, users, author)
-    _conflicts_and_consensus(evaluation, clean, candidates, criteria, users)
+    _conflicts_and_consensus(plan, clean, candidates, criteria, users)
     return evaluation
 
 
-def _snapshot(evaluation: Evaluation, clean: dict) -> dict[str, EvaluationCriterion]:
-    categories = EvaluationCategory.objects.bulk_create(
-        EvaluationCategory(
-            evaluation=evaluation,
+def _snapshot(plan: ScoringPlan, clean: dict) -> dict[str, PlanCriterion]:
+    categories = PlanCategory.objects.bulk_create(
+        PlanCategory(
+            plan=plan,
             key=c["key"],
             name=c["name"],
             weight=c["weight"],
@@ -127,8 +131,8 @@ def _snapshot(evaluation: Evaluation, clean: dict) -> dict[str, EvaluationCriter
     for c in clean["criteria"]:
         order = position[c["category"]] = position.get(c["category"], -1) + 1
         criteria.append(
-            EvaluationCriterion(
-                evaluation=evaluation,
+            PlanCriterion(
+                plan=plan,
                 category=by_key[c["category"]],
                 key=c["key"],
                 name=c["name"],
@@ -145,7 +149,7 @@ def _snapshot(evaluation: Evaluation, clean: dict) -> dict[str, EvaluationCriter
                 anchors=c["anchors"],
             )
         )
-    return {c.key: c for c in EvaluationCriterion.objects.bulk_create(criteria)}
+    return {c.key: c for c in PlanCriterion.objects.bulk_create(criteria)}
 
 
 def _members(evaluation: Evaluation, members: list[dict], by) -> dict:
@@ -332,11 +336,11 @@ def _findings(clean, candidates, records, users, author) -> None:
     )
 
 
-def _scorecards(evaluation, clean, candidates, criteria, users, records) -> None:
+def _scorecards(plan, clean, candidates, criteria, users, records) -> None:
     now = timezone.now()
     cards = [
         Scorecard(
-            evaluation=evaluation,
+            plan=plan,
             candidate=candidates[s["candidate"]],
             evaluator=users[s["evaluator"]],
             status=s["status"],
@@ -446,11 +450,11 @@ def _negotiations(clean, candidates, users, author) -> None:
     )
 
 
-def _conflicts_and_consensus(evaluation, clean, candidates, criteria, users) -> None:
+def _conflicts_and_consensus(plan, clean, candidates, criteria, users) -> None:
     now = timezone.now()
     ConflictDeclaration.objects.bulk_create(
         ConflictDeclaration(
-            evaluation=evaluation,
+            plan=plan,
             evaluator=users[c["evaluator"]],
             candidate=candidates.get(c["candidate"]),
             text=c["text"],

@@ -421,7 +421,9 @@ def _anchors(r: _Reader, d: dict, path: str) -> dict:
     return out
 
 
-def _criteria(r: _Reader, doc: dict, categories: set[str]) -> list[dict]:
+def _criteria(
+    r: _Reader, doc: dict, categories: set[str], *, in_setup: bool
+) -> list[dict]:
     out, seen = [], set()
     fields = (
         "key",
@@ -436,8 +438,9 @@ def _criteria(r: _Reader, doc: dict, categories: set[str]) -> list[dict]:
         "curve",
         "anchors",
     )
-    items = r.items(doc, "criteria", "$", required=True)
-    if "criteria" in doc and not items:
+    # An evaluation still being set up may not have chosen its criteria yet.
+    items = r.items(doc, "criteria", "$", required=not in_setup)
+    if "criteria" in doc and not items and not in_setup:
         r.error("$.criteria", "an evaluation needs at least one criterion")
     for i, item in enumerate(items):
         path = f"$.criteria[{i}]"
@@ -1396,7 +1399,12 @@ def parse_bundle(doc: Any, *, by=None) -> tuple[dict, list[BundleError]]:
     evaluation = _evaluation(r, doc)
     bands = _bands(r, doc)
     categories = _categories(r, doc)
-    criteria = _criteria(r, doc, {c["key"] for c in categories if c["key"]})
+    criteria = _criteria(
+        r,
+        doc,
+        {c["key"] for c in categories if c["key"]},
+        in_setup=(evaluation or {}).get("status") == Evaluation.Status.SETUP,
+    )
     users = _users(r, doc)
     if by is None and not any(u["role"] == Role.LEAD for u in users):
         r.error("$.users", "an evaluation needs at least one lead")

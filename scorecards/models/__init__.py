@@ -2,7 +2,7 @@
 here for Django and for migrations (which name ``scorecards.models.report_path``):
 
 - `library`: categories, criteria, anchors, standing bands, templates;
-- `setup`: the evaluation's snapshot of a template, conflict declarations;
+- `setup`: scoring plans (the snapshot of a template), conflict declarations;
 - `rating`: scorecards, ratings, consensus;
 - `alignment`: computed results;
 - `reports`: report PDF jobs.
@@ -34,9 +34,9 @@ from ..rating.models import ConsensusRating, Rating, Scorecard
 from ..reports.models import ReportJob, report_path
 from ..setup.models import (
     ConflictDeclaration,
-    EvaluationCategory,
-    EvaluationCriterion,
-    EvaluationSetup,
+    PlanCategory,
+    PlanCriterion,
+    ScoringPlan,
 )
 
 __all__ = [
@@ -50,13 +50,13 @@ __all__ = [
     "ConsensusRating",
     "Criterion",
     "CriterionRules",
-    "EvaluationCategory",
-    "EvaluationCriterion",
-    "EvaluationSetup",
+    "PlanCategory",
+    "PlanCriterion",
     "Kind",
     "Rating",
     "ReportJob",
     "ScaleAnchor",
+    "ScoringPlan",
     "Scorecard",
     "Source",
     "StandingBand",

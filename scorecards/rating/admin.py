@@ -11,7 +11,7 @@ from ..models import ConflictDeclaration, ConsensusRating, Scorecard
 @admin.register(Scorecard)
 class ScorecardAdmin(RecordAdmin):
     list_display = ["candidate", "evaluator", "status", "submitted_at"]
-    list_filter = ["status", "evaluation"]
+    list_filter = ["status", "plan__evaluation"]
     list_select_related = ["candidate__cdmo", "evaluator"]
 
 
@@ -19,12 +19,12 @@ class ScorecardAdmin(RecordAdmin):
 class ConflictDeclarationAdmin(RecordAdmin):
     list_display = [
         "evaluator",
-        "evaluation",
+        "plan",
         "candidate",
         "declared_at",
         "overridden_at",
     ]
-    list_filter = ["evaluation"]
+    list_filter = ["plan__evaluation"]
 
 
 @admin.register(ConsensusRating)

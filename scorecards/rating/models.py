@@ -9,10 +9,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from partners.evidence import EVIDENCE_KINDS, RATING_KINDS
-from partners.models import Candidate, Evaluation, Finding
+from partners.models import Candidate, Finding
 
 from ..library.models import SCORE_CHOICES, Source
-from ..setup.models import EvaluationCriterion
+from ..setup.models import PlanCriterion, ScoringPlan
 
 RATIONALE_REQUIRED = (1, 2, 5)
 """The extremes need a reason: ratings of 1, 2 and 5 carry a rationale."""
@@ -23,8 +23,8 @@ class Scorecard(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
 
-    evaluation = models.ForeignKey(
-        Evaluation, on_delete=models.CASCADE, related_name="scorecards"
+    plan = models.ForeignKey(
+        ScoringPlan, on_delete=models.CASCADE, related_name="scorecards"
     )
     candidate = models.ForeignKey(
         Candidate, on_delete=models.CASCADE, related_name="scorecards"
@@ -43,7 +43,8 @@ class Scorecard(models.Model):
         ordering = ["candidate__cdmo__name", "evaluator__username"]
         constraints = [
             models.UniqueConstraint(
-                fields=["candidate", "evaluator"], name="scorecard_unique_evaluator"
+                fields=["plan", "candidate", "evaluator"],
+                name="scorecard_unique_evaluator",
             )
         ]
 
@@ -85,7 +86,7 @@ class Rating(models.Model):
         Candidate, on_delete=models.CASCADE, related_name="ratings"
     )
     criterion = models.ForeignKey(
-        EvaluationCriterion, on_delete=models.CASCADE, related_name="ratings"
+        PlanCriterion, on_delete=models.CASCADE, related_name="ratings"
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     scorecard = models.ForeignKey(
@@ -207,7 +208,7 @@ class ConsensusRating(models.Model):
         Candidate, on_delete=models.CASCADE, related_name="consensus"
     )
     criterion = models.ForeignKey(
-        EvaluationCriterion, on_delete=models.CASCADE, related_name="consensus"
+        PlanCriterion, on_delete=models.CASCADE, related_name="consensus"
     )
     score = models.PositiveSmallIntegerField(
         _("consensus rating"),

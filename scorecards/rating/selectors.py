@@ -8,33 +8,34 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from partners.evidence import EVIDENCE_KINDS, RATING_KINDS, kind_of
-from partners.models import Candidate, Evaluation, Finding, Membership, Role
+from partners.models import Candidate, Finding, Membership, Role
 
 from ..library.models import SCORECARD
 from ..models import (
     ConflictDeclaration,
     ConsensusRating,
-    EvaluationCriterion,
     Kind,
+    PlanCriterion,
     Rating,
     Scorecard,
+    ScoringPlan,
 )
 from ..rating.models import RATIONALE_REQUIRED, REST_FIELDS
 from ..scoring.flags import DISAGREEMENT_RANGE
 
 
-def criteria_rated_from(evaluation_id: int, source: str) -> list[EvaluationCriterion]:
-    """The evaluation's criteria that ``source`` (scorecard, or an evidence kind's
-    key) may rate."""
+def criteria_rated_from(plan: ScoringPlan, source: str) -> list[PlanCriterion]:
+    """The plan's criteria that ``source`` (scorecard, or an evidence kind's key)
+    may rate."""
     return list(
-        EvaluationCriterion.objects.filter(evaluation_id=evaluation_id)
+        PlanCriterion.objects.filter(plan=plan)
         .rated_from(source)
         .select_related("category")
     )
 
 
-def scorecard_criteria(evaluation_id: int) -> list[EvaluationCriterion]:
-    return criteria_rated_from(evaluation_id, SCORECARD)
+def scorecard_criteria(plan: ScoringPlan) -> list[PlanCriterion]:
+    return criteria_rated_from(plan, SCORECARD)
 
 
 def evidence_choices(candidate: Candidate) -> tuple[list, dict]:
@@ -106,33 +107,29 @@ class Progress:
         return len(self.scorers) * len(self.candidates)
 
 
-def scoring_progress(evaluation: Evaluation) -> Progress:
+def scoring_progress(plan: ScoringPlan) -> Progress:
     """Scorecards per scorer and candidate: 4 queries whatever the size."""
-    criteria = (
-        EvaluationCriterion.objects.filter(evaluation=evaluation)
-        .rated_from(SCORECARD)
-        .count()
-    )
+    criteria = PlanCriterion.objects.filter(plan=plan).rated_from(SCORECARD).count()
     scorers = [
         m.user
         for m in Membership.objects.filter(
-            evaluation=evaluation, role__in=[Role.LEAD, Role.EVALUATOR]
+            evaluation_id=plan.evaluation_id, role__in=[Role.LEAD, Role.EVALUATOR]
         )
         .select_related("user")
         .order_by("user__username")
     ]
     candidates = list(
-        Candidate.objects.filter(evaluation=evaluation).select_related("cdmo")
+        Candidate.objects.filter(evaluation_id=plan.evaluation_id).select_related(
+            "cdmo"
+        )
     )
     progress = Progress(criteria=criteria, scorers=scorers, candidates=candidates)
-    for sc in Scorecard.objects.filter(evaluation=evaluation).annotate(
-        rated=Count("ratings")
-    ):
+    for sc in Scorecard.objects.filter(plan=plan).annotate(rated=Count("ratings")):
         progress.cells[(sc.evaluator_id, sc.candidate_id)] = ScoringCell(
             status=sc.status, rated=sc.rated
         )
     for d in ConflictDeclaration.objects.filter(
-        evaluation=evaluation, candidate__isnull=False, overridden_at__isnull=True
+        plan=plan, candidate__isnull=False, overridden_at__isnull=True
     ):
         cell = progress.cells.setdefault(
             (d.evaluator_id, d.candidate_id), ScoringCell()
@@ -143,7 +140,7 @@ def scoring_progress(evaluation: Evaluation) -> Progress:
 
 @dataclass
 class CriterionRow:
-    criterion: EvaluationCriterion
+    criterion: PlanCriterion
     ratings: dict  # evaluator id -> Rating
     evidence: list  # interview / visit ratings
     consensus: ConsensusRating | None = None
@@ -183,23 +180,25 @@ class RatingsTable:
         return sum(1 for r in self.rows if r.disagree)
 
 
-def ratings_table(candidate: Candidate) -> RatingsTable:
-    """Criteria × evaluators of the candidate's submitted scorecards, with the
-    interview and visit ratings and any consensus. Callers check blind scoring
+def ratings_table(candidate: Candidate, plan: ScoringPlan) -> RatingsTable:
+    """Criteria × evaluators of the candidate's submitted scorecards in ``plan``,
+    with the evidence ratings and any consensus. Callers check blind scoring
     (`scorecards.access.ratings_visible`) before calling. 4 queries."""
     criteria = list(
-        EvaluationCriterion.objects.filter(
-            evaluation_id=candidate.evaluation_id, kind=Kind.RATED
-        ).select_related("category")
+        PlanCriterion.objects.filter(plan=plan, kind=Kind.RATED).select_related(
+            "category"
+        )
     )
     submitted = list(
         Scorecard.objects.filter(
-            candidate=candidate, status=Scorecard.Status.SUBMITTED
+            plan=plan, candidate=candidate, status=Scorecard.Status.SUBMITTED
         ).select_related("evaluator")
     )
     by_criterion: dict[int, dict] = defaultdict(dict)
     evidence: dict[int, list] = defaultdict(list)
-    for r in Rating.objects.filter(candidate=candidate, counts=True).select_related(
+    for r in Rating.objects.filter(
+        candidate=candidate, criterion__plan=plan, counts=True
+    ).select_related(
         "scorecard",
         *(k.name for k in RATING_KINDS),
         *REST_FIELDS,
@@ -210,9 +209,9 @@ def ratings_table(candidate: Candidate) -> RatingsTable:
             evidence[r.criterion_id].append(r)
     consensus = {
         c.criterion_id: c
-        for c in ConsensusRating.objects.filter(candidate=candidate).select_related(
-            "by"
-        )
+        for c in ConsensusRating.objects.filter(
+            candidate=candidate, criterion__plan=plan
+        ).select_related("by")
     }
     rows = [
         CriterionRow(
@@ -228,39 +227,39 @@ def ratings_table(candidate: Candidate) -> RatingsTable:
     )
 
 
-def my_scorecards(evaluation: Evaluation, user) -> dict[int, Scorecard]:
+def my_scorecards(plan: ScoringPlan, user) -> dict[int, Scorecard]:
     return {
         sc.candidate_id: sc
-        for sc in Scorecard.objects.filter(
-            evaluation=evaluation, evaluator=user
-        ).annotate(rated=Count("ratings"))
+        for sc in Scorecard.objects.filter(plan=plan, evaluator=user).annotate(
+            rated=Count("ratings")
+        )
     }
 
 
-def scorecards_for_export(evaluation: Evaluation, visible: set[int] | None):
-    """Submitted scorecard ratings of the evaluation, limited to the candidates whose
+def scorecards_for_export(plan: ScoringPlan, visible: set[int] | None):
+    """Submitted scorecard ratings of the plan, limited to the candidates whose
     ratings the viewer may see (None: all)."""
     rows = Rating.objects.filter(
-        scorecard__evaluation=evaluation, counts=True, source=SCORECARD
+        scorecard__plan=plan, counts=True, source=SCORECARD
     ).select_related("candidate__cdmo", "criterion", "scorecard__evaluator")
     if visible is not None:
         rows = rows.filter(candidate_id__in=visible)
     return rows.order_by("candidate__cdmo__name", "criterion__order", "scorecard_id")
 
 
-def unrated_counts(evaluation: Evaluation) -> dict[int, int]:
+def unrated_counts(plan: ScoringPlan) -> dict[int, int]:
     """Per candidate, scorecard criteria no submitted scorecard has rated yet."""
-    total = (
-        EvaluationCriterion.objects.filter(evaluation=evaluation)
-        .rated_from(SCORECARD)
-        .count()
-    )
+    total = PlanCriterion.objects.filter(plan=plan).rated_from(SCORECARD).count()
     rated = dict(
-        Candidate.objects.filter(evaluation=evaluation)
+        Candidate.objects.filter(evaluation_id=plan.evaluation_id)
         .annotate(
             n=Count(
                 "ratings__criterion",
-                filter=Q(ratings__counts=True, ratings__source=SCORECARD),
+                filter=Q(
+                    ratings__counts=True,
+                    ratings__source=SCORECARD,
+                    ratings__criterion__plan=plan,
+                ),
                 distinct=True,
             )
         )
@@ -271,7 +270,7 @@ def unrated_counts(evaluation: Evaluation) -> dict[int, int]:
 
 def missing_for_submit(scorecard: Scorecard) -> list[str]:
     """Problems that stop a scorecard from being submitted, one per criterion."""
-    criteria = scorecard_criteria(scorecard.evaluation_id)
+    criteria = scorecard_criteria(scorecard.plan)
     ratings = {r.criterion_id: r for r in scorecard.ratings.all()}
     problems = []
     for criterion in criteria:

@@ -21,11 +21,12 @@ from partners.models import Candidate, Finding
 from ..library.models import SCORECARD
 from ..models import (
     ConsensusRating,
-    EvaluationCriterion,
+    PlanCriterion,
     Rating,
     Scorecard,
+    ScoringPlan,
 )
-from ..setup.selectors import scoring_blocker
+from ..setup.selectors import scoring_blocker, selection_plan
 from .models import REST_FIELDS
 from .selectors import missing_for_submit
 
@@ -51,20 +52,19 @@ class StaleRating(Exception):
 
 
 @service
-def scorecard_start(*, candidate: Candidate, evaluator) -> Scorecard:
-    """The evaluator's scorecard for the candidate, created as a draft if needed."""
+def scorecard_start(*, plan: ScoringPlan, candidate: Candidate, evaluator) -> Scorecard:
+    """The evaluator's scorecard for the candidate in ``plan``, created as a draft
+    if needed."""
     scorecard = Scorecard.objects.filter(
-        candidate=candidate, evaluator=evaluator
+        plan=plan, candidate=candidate, evaluator=evaluator
     ).first()
     if scorecard is not None:
         return scorecard
-    blocker = scoring_blocker(candidate=candidate, evaluator=evaluator)
+    blocker = scoring_blocker(plan=plan, candidate=candidate, evaluator=evaluator)
     if blocker:
         raise ScoringBlocked(blocker, code="blocked")
     scorecard, _created = Scorecard.objects.get_or_create(
-        candidate=candidate,
-        evaluator=evaluator,
-        defaults={"evaluation_id": candidate.evaluation_id},
+        plan=plan, candidate=candidate, evaluator=evaluator
     )
     return scorecard
 
@@ -89,7 +89,7 @@ def _check_rests_on(candidate: Candidate, rests_on) -> dict:
 def rating_save(
     *,
     scorecard: Scorecard,
-    criterion: EvaluationCriterion,
+    criterion: PlanCriterion,
     score: int | None,
     rationale: str,
     rests_on=None,
@@ -107,9 +107,7 @@ def rating_save(
         raise ValidationError(
             _("The scorecard is submitted and locked; ask the lead to reopen it.")
         )
-    if criterion.evaluation_id != scorecard.evaluation_id or not criterion.rated_from(
-        SCORECARD
-    ):
+    if criterion.plan_id != scorecard.plan_id or not criterion.rated_from(SCORECARD):
         raise ValidationError(_("This criterion is not rated on scorecards."))
     if score is not None and score not in range(1, 6):
         raise ValidationError({"score": _("Choose a rating from 1 to 5.")})
@@ -159,7 +157,7 @@ def scorecard_submit(*, scorecard: Scorecard, by) -> Scorecard:
     scorecard.submitted_at = timezone.now()
     scorecard.save(update_fields=["status", "submitted_at"])
     scorecard.ratings.update(counts=True)
-    notify_inputs_changed(evaluation_id=scorecard.evaluation_id, by=by)
+    notify_inputs_changed(evaluation_id=scorecard.candidate.evaluation_id, by=by)
     return scorecard
 
 
@@ -178,7 +176,7 @@ def scorecard_reopen(*, scorecard: Scorecard, reason: str, by) -> Scorecard:
     scorecard.reopened_reason = reason.strip()
     scorecard.save(update_fields=["status", "submitted_at", "reopened_reason"])
     scorecard.ratings.update(counts=False)
-    notify_inputs_changed(evaluation_id=scorecard.evaluation_id, by=by)
+    notify_inputs_changed(evaluation_id=scorecard.candidate.evaluation_id, by=by)
     return scorecard
 
 
@@ -198,8 +196,8 @@ def evidence_ratings_save(
     kind = kind_of(record)
     allowed = {
         c.pk: c
-        for c in EvaluationCriterion.objects.filter(
-            evaluation_id=record.candidate.evaluation_id
+        for c in PlanCriterion.objects.filter(
+            plan=selection_plan(record.candidate.evaluation)
         ).rated_from(kind.key)
     }
     parent = {kind.name: record}
@@ -238,14 +236,17 @@ def evidence_ratings_save(
 def consensus_record(
     *,
     candidate: Candidate,
-    criterion: EvaluationCriterion,
+    criterion: PlanCriterion,
     score: int,
     reason: str,
     by,
 ) -> ConsensusRating:
     """The lead records the team's agreed rating, with a reason; it replaces the mean
     of the ratings (scoring rule 1)."""
-    if criterion.evaluation_id != candidate.evaluation_id or not criterion.is_rated:
+    if (
+        criterion.plan.evaluation_id != candidate.evaluation_id
+        or not criterion.is_rated
+    ):
         raise ValidationError(_("Choose a rated criterion of this evaluation."))
     if score not in range(1, 6):
         raise ValidationError({"score": _("Choose a rating from 1 to 5.")})

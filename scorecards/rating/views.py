@@ -51,11 +51,12 @@ from .forms import (
 @require_safe
 def scoring(request, key):
     evaluation = get_evaluation_for(request.user, key)
+    plan = setup_selectors.selection_plan(evaluation)
     can_score = may(evaluation, Can.SCORE)
-    progress = selectors.scoring_progress(evaluation)
-    mine = selectors.my_scorecards(evaluation, request.user) if can_score else {}
+    progress = selectors.scoring_progress(plan)
+    mine = selectors.my_scorecards(plan, request.user) if can_score else {}
     declarations = (
-        setup_selectors.conflicts_for(evaluation, request.user) if can_score else []
+        setup_selectors.conflicts_for(plan, request.user) if can_score else []
     )
     return render(
         request,
@@ -68,7 +69,7 @@ def scoring(request, key):
             "declared": bool(declarations),
             "my_conflicts": {d.candidate_id for d in declarations if d.blocks},
             "mine": [(c, mine.get(c.pk)) for c in progress.candidates],
-            "unrated": selectors.unrated_counts(evaluation),
+            "unrated": selectors.unrated_counts(plan),
             "is_open": evaluation.status == Evaluation.Status.SCORING,
         },
     )
@@ -78,7 +79,7 @@ def _rating_forms(request, scorecard, candidate, data=None):
     choices, evidence = selectors.evidence_choices(candidate)
     ratings = selectors.my_ratings(scorecard)
     forms = []
-    for criterion in selectors.scorecard_criteria(candidate.evaluation_id):
+    for criterion in selectors.scorecard_criteria(scorecard.plan):
         rating = ratings.get(criterion.pk)
         initial = {"version": rating.version if rating else None}
         if rating is not None:
@@ -124,7 +125,11 @@ def scorecard(request, pk):
     candidate = get_candidate_for(request.user, pk, Can.SCORE)
     evaluation = candidate.evaluation
     try:
-        sc = services.scorecard_start(candidate=candidate, evaluator=request.user)
+        sc = services.scorecard_start(
+            plan=setup_selectors.selection_plan(evaluation),
+            candidate=candidate,
+            evaluator=request.user,
+        )
     except services.ScoringBlocked as exc:  # not declared, a conflict, not open
         return render(
             request,
@@ -174,7 +179,7 @@ def rating_autosave(request, pk, criterion_pk):
     """htmx: save one row of the scorecard and return its status."""
     sc = get_own_scorecard_for(request.user, pk)
     candidate = sc.candidate
-    criterion = get_scorecard_criterion(candidate.evaluation, criterion_pk)
+    criterion = get_scorecard_criterion(sc.plan, criterion_pk)
     choices, evidence = selectors.evidence_choices(candidate)
     rating = Rating.objects.filter(scorecard=sc, criterion=criterion).first()
     form = RatingForm(
@@ -248,10 +253,10 @@ def scorecard_reopen(request, pk):
 
 
 def _visible_table(request, candidate):
-    evaluation = candidate.evaluation
-    if not ratings_visible(request.user, evaluation, candidate.pk):
+    plan = setup_selectors.selection_plan(candidate.evaluation)
+    if not ratings_visible(request.user, plan, candidate.pk):
         return None
-    return selectors.ratings_table(candidate)
+    return selectors.ratings_table(candidate, plan)
 
 
 @require_safe
@@ -313,14 +318,15 @@ def candidate_ratings_json(request, pk):
 def ratings_export(request, key):
     """CSV of every submitted scorecard rating the user may see."""
     evaluation = get_evaluation_for(request.user, key, Can.READ)
-    visible = visible_rating_candidates(request.user, evaluation)
+    plan = setup_selectors.selection_plan(evaluation)
+    visible = visible_rating_candidates(request.user, plan)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{evaluation.key}-ratings.csv"'
     )
     writer = csv.writer(response)
     writer.writerow(["candidate", "criterion", "evaluator", "rating", "rationale"])
-    for r in selectors.scorecards_for_export(evaluation, visible):
+    for r in selectors.scorecards_for_export(plan, visible):
         writer.writerow(
             [
                 r.candidate.cdmo.key,
@@ -336,7 +342,9 @@ def ratings_export(request, key):
 @require_safe
 def consensus(request, pk):
     candidate = get_candidate_for(request.user, pk, Can.MANAGE)
-    table = selectors.ratings_table(candidate)
+    table = selectors.ratings_table(
+        candidate, setup_selectors.selection_plan(candidate.evaluation)
+    )
     return render(
         request,
         "scorecards/consensus.html",
@@ -352,7 +360,9 @@ def consensus(request, pk):
 @require_http_methods(["GET", "POST"])
 def consensus_record(request, pk, criterion_pk):
     candidate = get_candidate_for(request.user, pk, Can.MANAGE)
-    criterion = get_rated_criterion(candidate.evaluation, criterion_pk)
+    criterion = get_rated_criterion(
+        setup_selectors.selection_plan(candidate.evaluation), criterion_pk
+    )
     form = ConsensusForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -389,7 +399,7 @@ def evidence_ratings(request, kind, pk):
     """The ratings an evidence record (of ``kind``, its URL segment) gives."""
     record = get_evidence_for(request.user, kind, pk, Can.EDIT_EVIDENCE)
     criteria_list = selectors.criteria_rated_from(
-        record.candidate.evaluation_id, kind_of(record).key
+        setup_selectors.selection_plan(record.candidate.evaluation), kind_of(record).key
     )
     submit_small_form(
         request,

@@ -31,7 +31,7 @@ from ..rating.models import rating_evidence_id
 from ..rating.selectors import ratings_table
 from ..scoring import CULTURE_CATEGORY, FLAG_CODES, ROBUST_P_FIRST
 from ..scoring.flags import DISAGREEMENT_RANGE
-from ..setup.selectors import evaluation_categories
+from ..setup.selectors import plan_categories, selection_plan
 
 REPORT_TEMPLATE_VERSION = "1"
 """Raise when a report template changes what it shows: a new version never reuses
@@ -76,7 +76,7 @@ class Alignment:
 
 def current_alignment(evaluation: Evaluation) -> Alignment:
     """The evaluation's current run and its rows in rank order (two queries)."""
-    _state, run, rows = current_results(evaluation)
+    _state, run, rows = current_results(selection_plan(evaluation))
     for row in rows:
         row.flag_texts = flag_texts(row.flags)
     return Alignment(run=run, rows=rows)
@@ -297,8 +297,9 @@ def due_diligence_context(candidate: Candidate) -> dict:
     evaluation = candidate.evaluation
     alignment = current_alignment(evaluation)
     result = alignment.for_candidate(candidate.pk)
-    categories = evaluation_categories(evaluation)
-    table = ratings_table(candidate)
+    plan = selection_plan(evaluation)
+    categories = plan_categories(plan)
+    table = ratings_table(candidate, plan)
     evidence = candidate_evidence(candidate)
     interviews = evidence.records[INTERVIEW.key]
     visits = evidence.records[SITE_VISIT.key]
@@ -373,7 +374,7 @@ def due_diligence_context(candidate: Candidate) -> dict:
 def comparison_context(evaluation: Evaluation) -> dict:
     """Everything the comparison report of ``evaluation`` shows."""
     alignment = current_alignment(evaluation)
-    categories = evaluation_categories(evaluation)
+    categories = plan_categories(selection_plan(evaluation))
     rows = alignment.rows
     for row in rows:
         row.category_bars = [

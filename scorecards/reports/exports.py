@@ -27,7 +27,7 @@ from cdmo_eval.spreadsheets import csv_safe
 from partners.models import Evaluation
 from partners.selectors import evaluation_findings
 
-from ..setup.selectors import evaluation_categories
+from ..setup.selectors import plan_categories, selection_plan
 from .context import current_alignment
 
 
@@ -87,7 +87,7 @@ def ranking_table(evaluation: Evaluation, visible: set[int] | None) -> Table:
 
 def criteria_table(evaluation: Evaluation, visible: set[int] | None) -> Table:
     alignment = current_alignment(evaluation)
-    categories = evaluation_categories(evaluation)
+    categories = plan_categories(selection_plan(evaluation))
     rows = []
     for r in _visible(alignment.rows, visible):
         for category in categories:

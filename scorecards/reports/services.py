@@ -30,6 +30,7 @@ from partners.models import Candidate, Evaluation
 from .. import enqueue
 from ..alignment.services import alignment_ensure_fresh
 from ..models import ReportJob, report_path
+from ..setup.selectors import selection_plan
 from .context import (
     REPORT_TEMPLATE_VERSION,
     report_content,
@@ -170,7 +171,8 @@ def report_render(*, job_id: int) -> ReportJob | None:
     stored = ""
     try:
         alignment_ensure_fresh(
-            evaluation_id=job.evaluation_id, caused_by_id=job.requested_by_id
+            plan_id=selection_plan(job.evaluation).pk,
+            caused_by_id=job.requested_by_id,
         )
         _progress(job, 20)
         context, digest = report_content(

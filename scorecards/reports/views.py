@@ -18,6 +18,7 @@ from ..access import (
     reports_allowed,
     visible_rating_candidates,
 )
+from ..setup.selectors import selection_plan
 from . import exports, selectors, services
 
 CONTENT_TYPES = {
@@ -124,7 +125,10 @@ def report_export(request, key, table, fmt):
     if table not in exports.TABLES or fmt not in CONTENT_TYPES:
         raise Http404
     build, _label = exports.TABLES[table]
-    data = build(evaluation, visible_rating_candidates(request.user, evaluation))
+    data = build(
+        evaluation,
+        visible_rating_candidates(request.user, selection_plan(evaluation)),
+    )
     body = exports.to_csv(data) if fmt == "csv" else exports.to_xlsx(data)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = (

@@ -1,6 +1,6 @@
-"""The evaluation's snapshot of a template (criteria, weights, anchors, bands),
-taken when it starts so a later library edit never changes it, and the
-evaluators' conflict-of-interest declarations."""
+"""Scoring plans (the snapshot of a template's criteria, weights, anchors and
+bands that scorecards are scored against) and the evaluators'
+conflict-of-interest declarations."""
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -13,23 +13,59 @@ from partners.models import Candidate, Evaluation
 from ..library.models import CriterionRules
 
 
-class EvaluationSetup(models.Model):
-    """Which template an evaluation started from, and its standing bands, frozen."""
+class ScoringPlan(models.Model):
+    """What a set of scorecards is scored against: a snapshot of a template's
+    categories, criteria, weights, anchors and standing bands, frozen when it is
+    taken so a later library edit never changes it.
 
-    evaluation = models.OneToOneField(
-        Evaluation, on_delete=models.CASCADE, related_name="setup"
+    A plan belongs to an evaluation (whose members score it). Today each
+    evaluation owns one, for choosing a partner (``purpose`` selection); reviews of
+    the partnership after signing own plans of their own. Scorecards, conflict
+    declarations and computed results belong to a plan, so the same rating models
+    and engine serve both.
+    """
+
+    class Purpose(models.TextChoices):
+        SELECTION = "selection", _("Partner selection")
+        REVIEW = "review", _("Partnership review")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="plans"
     )
-    template_name = models.CharField(_("template"), max_length=200)
+    purpose = models.CharField(
+        _("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.SELECTION
+    )
+    template_name = models.CharField(_("template"), max_length=200, blank=True)
     bands = models.JSONField(_("standing bands"), default=list)
-    snapshot_at = models.DateTimeField(_("snapshot taken"), auto_now_add=True)
+    snapshot_at = models.DateTimeField(_("snapshot taken"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation"],
+                condition=Q(purpose="selection"),
+                name="plan_one_selection",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.evaluation} ← {self.template_name}"
+        return f"{self.evaluation} · {self.get_purpose_display()}"
+
+    @property
+    def has_criteria(self) -> bool:
+        """Whether the snapshot of a template has been taken."""
+        return self.snapshot_at is not None
+
+    @property
+    def phase(self) -> str:
+        """Where scoring stands (an `Evaluation.Status` value): for the selection,
+        the evaluation's status."""
+        return self.evaluation.status
 
 
-class EvaluationCategory(models.Model):
-    evaluation = models.ForeignKey(
-        Evaluation, on_delete=models.CASCADE, related_name="categories"
+class PlanCategory(models.Model):
+    plan = models.ForeignKey(
+        ScoringPlan, on_delete=models.CASCADE, related_name="categories"
     )
     key = models.SlugField(_("key"), max_length=64)
     name = models.CharField(_("name"), max_length=200)
@@ -40,23 +76,22 @@ class EvaluationCategory(models.Model):
 
     class Meta:
         ordering = ["order", "name"]
-        verbose_name_plural = _("evaluation categories")
+        verbose_name = _("category of a plan")
+        verbose_name_plural = _("categories of plans")
         constraints = [
-            models.UniqueConstraint(
-                fields=["evaluation", "key"], name="evaluation_category_unique"
-            )
+            models.UniqueConstraint(fields=["plan", "key"], name="plan_category_unique")
         ]
 
     def __str__(self) -> str:
         return self.name
 
 
-class EvaluationCriterion(CriterionRules):
-    evaluation = models.ForeignKey(
-        Evaluation, on_delete=models.CASCADE, related_name="criteria"
+class PlanCriterion(CriterionRules):
+    plan = models.ForeignKey(
+        ScoringPlan, on_delete=models.CASCADE, related_name="criteria"
     )
     category = models.ForeignKey(
-        EvaluationCategory, on_delete=models.CASCADE, related_name="criteria"
+        PlanCategory, on_delete=models.CASCADE, related_name="criteria"
     )
     anchors = models.JSONField(
         _("anchors"), default=dict, blank=True, help_text=_('{"1": "…", …, "5": "…"}')
@@ -64,10 +99,11 @@ class EvaluationCriterion(CriterionRules):
 
     class Meta:
         ordering = ["category__order", "order", "name"]
-        verbose_name_plural = _("evaluation criteria")
+        verbose_name = _("criterion of a plan")
+        verbose_name_plural = _("criteria of plans")
         constraints = [
             models.UniqueConstraint(
-                fields=["evaluation", "key"], name="evaluation_criterion_unique"
+                fields=["plan", "key"], name="plan_criterion_unique"
             )
         ]
 
@@ -79,14 +115,14 @@ class EvaluationCriterion(CriterionRules):
 
 
 class ConflictDeclaration(models.Model):
-    """An evaluator's conflict-of-interest declaration for one evaluation.
+    """An evaluator's conflict-of-interest declaration before scoring a plan.
 
     ``candidate`` empty means "no conflict"; one naming a candidate blocks scoring it
     until the lead overrides with a reason.
     """
 
-    evaluation = models.ForeignKey(
-        Evaluation, on_delete=models.CASCADE, related_name="conflicts"
+    plan = models.ForeignKey(
+        ScoringPlan, on_delete=models.CASCADE, related_name="conflicts"
     )
     evaluator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -115,11 +151,11 @@ class ConflictDeclaration(models.Model):
         ordering = ["declared_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["evaluation", "evaluator", "candidate"],
+                fields=["plan", "evaluator", "candidate"],
                 name="conflict_unique_candidate",
             ),
             models.UniqueConstraint(
-                fields=["evaluation", "evaluator"],
+                fields=["plan", "evaluator"],
                 condition=Q(candidate__isnull=True),
                 name="conflict_unique_none",
             ),

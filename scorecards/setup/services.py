@@ -18,20 +18,32 @@ from partners.models import Candidate, Evaluation
 
 from ..models import (
     ConflictDeclaration,
-    EvaluationCategory,
-    EvaluationCriterion,
-    EvaluationSetup,
+    PlanCategory,
+    PlanCriterion,
+    ScoringPlan,
     Template,
 )
 from ..scoring import Band, validate_bands
+from .selectors import selection_plan
+
+
+@service
+def plan_create(
+    *, evaluation: Evaluation, purpose: str = ScoringPlan.Purpose.SELECTION
+) -> ScoringPlan:
+    """A new, empty plan of ``evaluation``: the selection's plan is created with the
+    evaluation itself (`receivers.create_selection_plan`)."""
+    return ScoringPlan.objects.create(evaluation=evaluation, purpose=purpose)
 
 
 @service
 @transaction.atomic
 def evaluation_snapshot(*, evaluation: Evaluation, template: Template, by) -> None:
     """Copy a template's categories, criteria, weights, anchors and bands into the
-    evaluation. Taken once, before any rating, so later library edits never reach it."""
-    if EvaluationSetup.objects.filter(evaluation=evaluation).exists():
+    evaluation's selection plan. Taken once, before any rating, so later library
+    edits never reach it."""
+    plan = ScoringPlan.objects.select_for_update().get(pk=selection_plan(evaluation).pk)
+    if plan.has_criteria:
         raise ValidationError(_("This evaluation already has its criteria."))
     bands = template.standing_scale.as_bands()
     errors = validate_bands([Band(**b) for b in bands])
@@ -44,24 +56,25 @@ def evaluation_snapshot(*, evaluation: Evaluation, template: Template, by) -> No
         errors.append(_("The template “%(t)s” has no criteria.") % {"t": template})
     if errors:
         raise ValidationError(errors)
-    EvaluationSetup.objects.create(
-        evaluation=evaluation, template_name=template.name, bands=bands
-    )
+    plan.template_name = template.name
+    plan.bands = bands
+    plan.snapshot_at = timezone.now()
+    plan.save(update_fields=["template_name", "bands", "snapshot_at"])
     weights = {tc.category_id: tc.weight for tc in template.categories.all()}
-    categories: dict[int, EvaluationCategory] = {}
+    categories: dict[int, PlanCategory] = {}
     for item in items:
         cat = item.criterion.category
         if cat.pk not in categories:
-            categories[cat.pk] = EvaluationCategory.objects.create(
-                evaluation=evaluation,
+            categories[cat.pk] = PlanCategory.objects.create(
+                plan=plan,
                 key=cat.key,
                 name=cat.name,
                 weight=weights.get(cat.pk, cat.weight),
                 order=cat.order,
             )
-    EvaluationCriterion.objects.bulk_create(
-        EvaluationCriterion(
-            evaluation=evaluation,
+    PlanCriterion.objects.bulk_create(
+        PlanCriterion(
+            plan=plan,
             category=categories[item.criterion.category_id],
             key=c.key,
             name=c.name,
@@ -85,27 +98,28 @@ def evaluation_snapshot(*, evaluation: Evaluation, template: Template, by) -> No
 @transaction.atomic
 def weights_save(
     *,
-    evaluation: Evaluation,
+    plan: ScoringPlan,
     category_weights: Mapping[int, int],
     criterion_weights: Mapping[int, int] | None = None,
     reason: str,
     by,
 ) -> None:
-    """Change the snapshot's weights. Criterion weights only before scoring opens;
+    """Change the plan's weights. Criterion weights only before scoring opens;
     category weights until the decision, always with a reason (they move rankings)."""
-    if evaluation.status == Evaluation.Status.DECIDED:
+    evaluation = plan.evaluation
+    if plan.phase == Evaluation.Status.DECIDED:
         raise ValidationError(_("The evaluation is decided; weights are final."))
-    if criterion_weights and evaluation.status != Evaluation.Status.SETUP:
+    if criterion_weights and plan.phase != Evaluation.Status.SETUP:
         raise ValidationError(
             _("Criterion weights can only change before scoring opens.")
         )
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the weights change.")})
     for model, weights in (
-        (EvaluationCategory, category_weights),
-        (EvaluationCriterion, criterion_weights or {}),
+        (PlanCategory, category_weights),
+        (PlanCriterion, criterion_weights or {}),
     ):
-        rows = {o.pk: o for o in model.objects.filter(evaluation=evaluation)}
+        rows = {o.pk: o for o in model.objects.filter(plan=plan)}
         for pk, weight in weights.items():
             if pk not in rows:
                 raise ValidationError(_("Unknown weight for this evaluation."))
@@ -130,7 +144,7 @@ def _set_status(evaluation: Evaluation, frm: str, to: str, message: str) -> None
 @service
 def scoring_open(*, evaluation: Evaluation, by) -> None:
     """Open scoring: needs the criteria snapshot; weights of criteria freeze."""
-    if not EvaluationCriterion.objects.filter(evaluation=evaluation).exists():
+    if not PlanCriterion.objects.filter(plan=selection_plan(evaluation)).exists():
         raise ValidationError(_("Choose the criteria template before scoring opens."))
     _set_status(
         evaluation,
@@ -153,36 +167,33 @@ def scoring_close(*, evaluation: Evaluation, by) -> None:
 @service
 @transaction.atomic
 def conflict_declare(
-    *, evaluation: Evaluation, evaluator, candidates: list[Candidate], text: str
+    *, plan: ScoringPlan, evaluator, candidates: list[Candidate], text: str
 ) -> list[ConflictDeclaration]:
-    """Declare "no conflict" (no candidates) or a conflict with each named candidate.
+    """Declare, before scoring ``plan``, "no conflict" (no candidates) or a
+    conflict with each named candidate.
 
     A conflict is never withdrawn by declaring "none" afterwards; only the lead's
     override lifts it.
     """
-    if any(c.evaluation_id != evaluation.pk for c in candidates):
+    if any(c.evaluation_id != plan.evaluation_id for c in candidates):
         raise ValidationError(
             {"candidates": _("Choose candidates of this evaluation.")}
         )
     if candidates and not text.strip():
         raise ValidationError({"text": _("Describe the conflict.")})
-    existing = ConflictDeclaration.objects.filter(
-        evaluation=evaluation, evaluator=evaluator
-    )
+    existing = ConflictDeclaration.objects.filter(plan=plan, evaluator=evaluator)
     if not candidates:
         if existing.filter(candidate__isnull=True).exists():
             raise ValidationError(_("You have already declared no conflict."))
         return [
             ConflictDeclaration.objects.create(
-                evaluation=evaluation,
-                evaluator=evaluator,
-                text=text.strip() or "none",
+                plan=plan, evaluator=evaluator, text=text.strip() or "none"
             )
         ]
     declared = set(existing.values_list("candidate_id", flat=True))
     return [
         ConflictDeclaration.objects.create(
-            evaluation=evaluation, evaluator=evaluator, candidate=c, text=text.strip()
+            plan=plan, evaluator=evaluator, candidate=c, text=text.strip()
         )
         for c in candidates
         if c.pk not in declared

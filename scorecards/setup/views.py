@@ -24,9 +24,6 @@ from ..access import (
     get_conflict_for,
     get_conflicts_evaluation_for,
 )
-from ..models import (
-    EvaluationSetup,
-)
 from . import selectors, services
 from .forms import (
     ConflictForm,
@@ -38,8 +35,9 @@ from .forms import (
 @require_safe
 def criteria(request, key):
     evaluation = get_evaluation_for(request.user, key)
-    setup = EvaluationSetup.objects.filter(evaluation=evaluation).first()
-    categories = selectors.evaluation_categories(evaluation)
+    plan = selectors.selection_plan(evaluation)
+    setup = plan if plan.has_criteria else None
+    categories = selectors.plan_categories(plan)
     can_manage = may(evaluation, Can.MANAGE)
     template_form = weights_form = None
     if can_manage and setup is None:
@@ -85,7 +83,8 @@ def criteria_snapshot(request, key):
 @require_http_methods(["GET", "POST"])
 def weights(request, key):
     evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
-    categories = selectors.evaluation_categories(evaluation)
+    plan = selectors.selection_plan(evaluation)
+    categories = selectors.plan_categories(plan)
     in_setup = evaluation.status == Evaluation.Status.SETUP
     form = WeightsForm(
         posted(request),
@@ -98,7 +97,7 @@ def weights(request, key):
         category_weights, criterion_weights = form.weights()
         try:
             services.weights_save(
-                evaluation=evaluation,
+                plan=plan,
                 category_weights=category_weights,
                 criterion_weights=criterion_weights,
                 reason=form.cleaned_data["reason"],
@@ -147,7 +146,7 @@ def conflicts(request, key):
         if form.is_valid():
             try:
                 services.conflict_declare(
-                    evaluation=evaluation,
+                    plan=selectors.selection_plan(evaluation),
                     evaluator=request.user,
                     candidates=list(form.cleaned_data["candidates"]),
                     text=form.cleaned_data["text"],
@@ -163,8 +162,12 @@ def conflicts(request, key):
         {
             "evaluation": evaluation,
             "form": form,
-            "mine": selectors.conflicts_for(evaluation, request.user),
-            "all": selectors.conflicts_for(evaluation) if can_manage else None,
+            "mine": selectors.conflicts_for(
+                selectors.selection_plan(evaluation), request.user
+            ),
+            "all": selectors.conflicts_for(selectors.selection_plan(evaluation))
+            if can_manage
+            else None,
             "override_form": ReasonForm(),
         },
         status=400 if form.errors else 200,
@@ -183,4 +186,4 @@ def conflict_override(request, pk):
         done=_("Override recorded."),
         invalid=_("Give a reason for the override."),
     )
-    return redirect("conflicts", key=declaration.evaluation.key)
+    return redirect("conflicts", key=declaration.plan.evaluation.key)

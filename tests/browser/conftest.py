@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cdmo_eval.demo import DEMO_PASSWORD, load_demo
+from scorecards.bundles.demo import DEMO_PASSWORD, load_demo
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from
 # the test body are still synchronous and safe here.

@@ -1,9 +1,10 @@
 import pytest
 
 from partners.models import Evaluation
-from scorecards.models import EvaluationCriterion, Template
+from scorecards.models import PlanCriterion, Template
 from scorecards.rating import services as rating_services
 from scorecards.setup import services as setup_services
+from scorecards.setup.selectors import selection_plan
 from tests.factories import CandidateFactory
 
 
@@ -28,9 +29,9 @@ def candidate(scoring_evaluation):
 @pytest.fixture
 def scorecard_criteria(scoring_evaluation):
     return list(
-        EvaluationCriterion.objects.filter(
-            evaluation=scoring_evaluation
-        ).rated_from("scorecard")
+        PlanCriterion.objects.filter(plan__evaluation=scoring_evaluation).rated_from(
+            "scorecard"
+        )
     )
 
 
@@ -40,7 +41,10 @@ def declared(scoring_evaluation):
 
     def declare(user):
         setup_services.conflict_declare(
-            evaluation=scoring_evaluation, evaluator=user, candidates=[], text=""
+            plan=selection_plan(scoring_evaluation),
+            evaluator=user,
+            candidates=[],
+            text="",
         )
         return user
 
@@ -52,7 +56,11 @@ def fill(scorecard_criteria):
     """Rate every scorecard criterion of ``user``'s scorecard for ``candidate``."""
 
     def fill_in(user, candidate, score=3, submit=True):
-        sc = rating_services.scorecard_start(candidate=candidate, evaluator=user)
+        sc = rating_services.scorecard_start(
+            plan=selection_plan(candidate.evaluation),
+            candidate=candidate,
+            evaluator=user,
+        )
         for criterion in scorecard_criteria:
             rating_services.rating_save(
                 scorecard=sc,

@@ -12,10 +12,11 @@ from scorecards.models import (
     AlignmentResult,
     AlignmentRun,
     AlignmentState,
-    EvaluationCategory,
-    EvaluationCriterion,
     Kind,
+    PlanCategory,
+    PlanCriterion,
 )
+from scorecards.setup.selectors import selection_plan
 from tests.factories import CandidateFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def two_candidates(
 
 
 def current_rows(evaluation):
-    state = AlignmentState.objects.get(evaluation=evaluation)
+    state = AlignmentState.objects.get(plan__evaluation=evaluation)
     return {
         r.candidate_id: r for r in AlignmentResult.objects.filter(run=state.current_run)
     }
@@ -57,12 +58,14 @@ def test_results_are_recomputed_in_process_after_a_submission(
     # (4 - 1) x 25 and (2 - 1) x 25 in every rated criterion
     assert rows[strong.pk].overall == 75.0
     assert rows[weak.pk].overall == 25.0
-    before = AlignmentState.objects.get(evaluation=scoring_evaluation).current_run_id
+    before = AlignmentState.objects.get(
+        plan__evaluation=scoring_evaluation
+    ).current_run_id
     # two more evaluators rate the weak candidate 5: its mean goes from 2 to 3.5
     with django_capture_on_commit_callbacks(execute=True):
         fill(declared(member("evaluator")), weak, score=5)
         fill(declared(member("evaluator")), weak, score=5)
-    state = AlignmentState.objects.get(evaluation=scoring_evaluation)
+    state = AlignmentState.objects.get(plan__evaluation=scoring_evaluation)
     assert state.current_run_id != before
     assert not state.is_stale
     rows = current_rows(scoring_evaluation)
@@ -111,7 +114,7 @@ def test_stored_results_are_the_numbers_the_scoring_rules_give_by_hand(
     """
     strong, weak = two_candidates
     kinds = dict(
-        EvaluationCriterion.objects.filter(evaluation=scoring_evaluation).values_list(
+        PlanCriterion.objects.filter(plan__evaluation=scoring_evaluation).values_list(
             "key", "kind"
         )
     )
@@ -155,7 +158,7 @@ def test_stored_results_are_the_numbers_the_scoring_rules_give_by_hand(
             "flags": ["bulk_site_not_visited", "no_operations_interview"],
         }
 
-    run = AlignmentState.objects.get(evaluation=scoring_evaluation).current_run
+    run = AlignmentState.objects.get(plan__evaluation=scoring_evaluation).current_run
     assert run.results["candidates"] == [
         expected(strong, 1, 4.0, 75.0, 1.0),
         expected(weak, 2, 2.0, 25.0, 0.0),
@@ -181,7 +184,9 @@ def test_stored_results_are_the_numbers_the_scoring_rules_give_by_hand(
 
 def test_recompute_is_idempotent_by_fingerprint(scoring_evaluation, two_candidates):
     runs = AlignmentRun.objects.count()
-    assert jobs.alignment_recompute(evaluation_id=scoring_evaluation.pk) is None
+    assert (
+        jobs.alignment_recompute(plan_id=selection_plan(scoring_evaluation).pk) is None
+    )
     assert AlignmentRun.objects.count() == runs
 
 
@@ -194,12 +199,12 @@ def test_bursts_coalesce_into_one_queued_job(
         lambda *args: queued.append(args[0]),
     )
     for _ in range(5):
-        jobs.alignment_request(evaluation_id=scoring_evaluation.pk)
+        jobs.alignment_request(plan_id=selection_plan(scoring_evaluation).pk)
     assert queued == [scoring_evaluation.pk]
-    state = AlignmentState.objects.get(evaluation=scoring_evaluation)
+    state = AlignmentState.objects.get(plan__evaluation=scoring_evaluation)
     assert state.is_stale
     # the job runs: results fresh again, the claim released
-    jobs.alignment_recompute(evaluation_id=scoring_evaluation.pk)
+    jobs.alignment_recompute(plan_id=selection_plan(scoring_evaluation).pk)
     state.refresh_from_db()
     assert not state.is_stale and state.queued_at is None
 
@@ -216,18 +221,19 @@ def test_the_run_names_the_user_whose_change_caused_it(
     lead = scoring_evaluation.lead
     with django_capture_on_commit_callbacks(execute=True):
         setup_services.weights_save(
-            evaluation=scoring_evaluation,
+            plan=selection_plan(scoring_evaluation),
             category_weights={
-                c.pk: c.weight + 1 for c in scoring_evaluation.categories.all()
+                c.pk: c.weight + 1
+                for c in selection_plan(scoring_evaluation).categories.all()
             },
             reason="Quality matters more now",
             by=lead,
         )
     assert queued == [(scoring_evaluation.pk, lead.pk)]
-    state = AlignmentState.objects.get(evaluation=scoring_evaluation)
+    state = AlignmentState.objects.get(plan__evaluation=scoring_evaluation)
     assert state.changed_by == lead
     run = jobs.alignment_recompute(
-        evaluation_id=scoring_evaluation.pk, caused_by_id=lead.pk
+        plan_id=selection_plan(scoring_evaluation).pk, caused_by_id=lead.pk
     )
     assert run is not None and run.caused_by == lead
 
@@ -240,16 +246,16 @@ def test_a_change_during_the_run_queues_one_more(
         "scorecards.tasks.recompute_alignment.delay",
         lambda *args: queued.append(args[0]),
     )
-    jobs.alignment_request(evaluation_id=scoring_evaluation.pk)
+    jobs.alignment_request(plan_id=selection_plan(scoring_evaluation).pk)
     real_inputs = jobs.alignment_inputs
 
-    def inputs_then_change(evaluation, **kwargs):
-        result = real_inputs(evaluation, **kwargs)
-        jobs.alignment_request(evaluation_id=evaluation.pk)  # arrives mid-run
+    def inputs_then_change(plan, **kwargs):
+        result = real_inputs(plan, **kwargs)
+        jobs.alignment_request(plan_id=plan.pk)  # arrives mid-run
         return result
 
     monkeypatch.setattr(jobs, "alignment_inputs", inputs_then_change)
-    jobs.alignment_recompute(evaluation_id=scoring_evaluation.pk)
+    jobs.alignment_recompute(plan_id=selection_plan(scoring_evaluation).pk)
     assert queued == [scoring_evaluation.pk, scoring_evaluation.pk]
 
 
@@ -261,10 +267,10 @@ def test_a_dead_workers_claim_expires(scoring_evaluation, two_candidates, monkey
         "scorecards.tasks.recompute_alignment.delay",
         lambda *args: queued.append(args[0]),
     )
-    AlignmentState.objects.filter(evaluation=scoring_evaluation).update(
+    AlignmentState.objects.filter(plan__evaluation=scoring_evaluation).update(
         queued_at=timezone.now() - jobs.CLAIM_EXPIRES * 2
     )
-    jobs.alignment_request(evaluation_id=scoring_evaluation.pk)
+    jobs.alignment_request(plan_id=selection_plan(scoring_evaluation).pk)
     assert queued == [scoring_evaluation.pk]
 
 
@@ -281,7 +287,7 @@ def test_pages_say_when_results_are_stale(
             reverse("dashboard", args=[scoring_evaluation.key])
         ).content.decode()
     )
-    jobs.alignment_request(evaluation_id=scoring_evaluation.pk)
+    jobs.alignment_request(plan_id=selection_plan(scoring_evaluation).pk)
     page = client.get(
         reverse("dashboard", args=[scoring_evaluation.key])
     ).content.decode()
@@ -304,7 +310,7 @@ def test_a_real_worker_recomputes_after_a_submission(request):
     from django.db import OperationalError
 
     from partners.models import Evaluation
-    from scorecards.models import EvaluationCriterion, Template
+    from scorecards.models import PlanCriterion, Template
     from scorecards.rating import services as rating_services
     from scorecards.setup import services as setup_services
     from tests.factories import EvaluationFactory, MembershipFactory, UserFactory
@@ -325,12 +331,16 @@ def test_a_real_worker_recomputes_after_a_submission(request):
     )
     candidate = CandidateFactory(evaluation=evaluation)
     setup_services.conflict_declare(
-        evaluation=evaluation, evaluator=evaluator, candidates=[], text=""
+        plan=selection_plan(evaluation), evaluator=evaluator, candidates=[], text=""
     )
-    sc = rating_services.scorecard_start(candidate=candidate, evaluator=evaluator)
-    for c in EvaluationCriterion.objects.filter(
-        evaluation=evaluation
-    ).rated_from("scorecard"):
+    sc = rating_services.scorecard_start(
+        plan=selection_plan(candidate.evaluation),
+        candidate=candidate,
+        evaluator=evaluator,
+    )
+    for c in PlanCriterion.objects.filter(plan__evaluation=evaluation).rated_from(
+        "scorecard"
+    ):
         rating_services.rating_save(
             scorecard=sc,
             criterion=c,
@@ -340,14 +350,14 @@ def test_a_real_worker_recomputes_after_a_submission(request):
             by=evaluator,
         )
     before = (
-        AlignmentRun.objects.filter(evaluation=evaluation)
+        AlignmentRun.objects.filter(plan__evaluation=evaluation)
         .values_list("pk", flat=True)
         .first()
     )
     # The set-up's own recompute requests went to Redis before any worker ran, and
     # starting the worker purges the queue: release their claim, as a fresh system
     # would have it.
-    AlignmentState.objects.filter(evaluation=evaluation).update(queued_at=None)
+    AlignmentState.objects.filter(plan__evaluation=evaluation).update(queued_at=None)
     request.getfixturevalue("celery_worker")
     assert ping.delay().get(timeout=20)["pong"]
     rating_services.scorecard_submit(scorecard=sc, by=evaluator)
@@ -355,7 +365,7 @@ def test_a_real_worker_recomputes_after_a_submission(request):
     while time.monotonic() < deadline:
         time.sleep(0.5)
         try:
-            state = AlignmentState.objects.filter(evaluation=evaluation).first()
+            state = AlignmentState.objects.filter(plan__evaluation=evaluation).first()
         except OperationalError:  # SQLite: the worker holds the table
             continue
         if (
@@ -365,7 +375,7 @@ def test_a_real_worker_recomputes_after_a_submission(request):
             and not state.is_stale
         ):
             break
-    state = AlignmentState.objects.get(evaluation=evaluation)
+    state = AlignmentState.objects.get(plan__evaluation=evaluation)
     row = AlignmentResult.objects.get(run=state.current_run, candidate=candidate)
     assert row.criteria["inspection_history"]["n"] == 1
     assert row.categories["quality"] == 75.0
@@ -449,7 +459,7 @@ def test_dashboard_queries_do_not_grow_with_candidates(
     ranks_everyone(response)
     add(8)
     assert (
-        AlignmentResult.objects.filter(run__evaluation=scoring_evaluation).count() >= 10
+        AlignmentResult.objects.filter(run__plan__evaluation=scoring_evaluation).count() >= 10
     )
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url)
@@ -461,7 +471,7 @@ def test_breakdown_contributions_add_up_to_the_overall(
 ):
     strong, _weak = two_candidates
     row = current_rows(scoring_evaluation)[strong.pk]
-    parts = read.breakdown(row, scoring_evaluation)
+    parts = read.breakdown(row, selection_plan(scoring_evaluation))
     assert sum(p.contribution for p in parts) == pytest.approx(row.overall, abs=0.06)
     for part in parts:
         if part.score is not None:
@@ -496,7 +506,7 @@ def test_what_if_moves_the_ranking_without_saving(
     client = as_user(member("procurement"))
     weights = {
         f"w-{c.key}": c.weight
-        for c in EvaluationCategory.objects.filter(evaluation=scoring_evaluation)
+        for c in PlanCategory.objects.filter(plan__evaluation=scoring_evaluation)
     }
     response = client.get(
         reverse("what_if_ranking", args=[scoring_evaluation.key]), weights
@@ -508,14 +518,14 @@ def test_what_if_moves_the_ranking_without_saving(
         ["2", weak.cdmo.name, "25.0 Not recommended", "same"],
     ]
     before = list(
-        EvaluationCategory.objects.filter(evaluation=scoring_evaluation).values_list(
+        PlanCategory.objects.filter(plan__evaluation=scoring_evaluation).values_list(
             "weight", flat=True
         )
     )
     weights["w-culture"] = 50
     client.get(reverse("what_if_ranking", args=[scoring_evaluation.key]), weights)
     after = list(
-        EvaluationCategory.objects.filter(evaluation=scoring_evaluation).values_list(
+        PlanCategory.objects.filter(plan__evaluation=scoring_evaluation).values_list(
             "weight", flat=True
         )
     )
@@ -539,22 +549,26 @@ def test_what_if_reorders_when_weights_favour_the_other(
     django_capture_on_commit_callbacks,
 ):
     """A candidate strong only on culture overtakes when culture weighs most."""
-    from scorecards.models import EvaluationCriterion
+    from scorecards.models import PlanCriterion
     from scorecards.rating import services as rating_services
 
     culture_star = CandidateFactory(evaluation=scoring_evaluation)
     quality_star = CandidateFactory(evaluation=scoring_evaluation)
     evaluator = declared(member("evaluator"))
-    criteria = EvaluationCriterion.objects.filter(
-        evaluation=scoring_evaluation
-    ).rated_from("scorecard").select_related("category")
+    criteria = (
+        PlanCriterion.objects.filter(plan__evaluation=scoring_evaluation)
+        .rated_from("scorecard")
+        .select_related("category")
+    )
     with django_capture_on_commit_callbacks(execute=True):
         for candidate, strong_in in (
             (culture_star, "culture"),
             (quality_star, "quality"),
         ):
             sc = rating_services.scorecard_start(
-                candidate=candidate, evaluator=evaluator
+                plan=selection_plan(candidate.evaluation),
+                candidate=candidate,
+                evaluator=evaluator,
             )
             for c in criteria:
                 score = 5 if c.category.key == strong_in else 3
@@ -569,7 +583,7 @@ def test_what_if_reorders_when_weights_favour_the_other(
             rating_services.scorecard_submit(scorecard=sc, by=evaluator)
     weights = {
         f"w-{c.key}": 1
-        for c in EvaluationCategory.objects.filter(evaluation=scoring_evaluation)
+        for c in PlanCategory.objects.filter(plan__evaluation=scoring_evaluation)
     }
     weights["w-culture"] = 50
     client = as_user(scoring_evaluation.lead)
@@ -591,15 +605,15 @@ def test_lead_saves_what_if_weights_with_a_reason(
     client = as_user(scoring_evaluation.lead)
     weights = {
         f"w-{c.key}": c.weight
-        for c in EvaluationCategory.objects.filter(evaluation=scoring_evaluation)
+        for c in PlanCategory.objects.filter(plan__evaluation=scoring_evaluation)
     }
     weights["w-culture"] = 30
     response = client.post(reverse("what_if", args=[scoring_evaluation.key]), weights)
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     assert (
-        EvaluationCategory.objects.get(
-            evaluation=scoring_evaluation, key="culture"
+        PlanCategory.objects.get(
+            plan__evaluation=scoring_evaluation, key="culture"
         ).weight
         == 15
     )
@@ -611,8 +625,8 @@ def test_lead_saves_what_if_weights_with_a_reason(
         == 302
     )
     assert (
-        EvaluationCategory.objects.get(
-            evaluation=scoring_evaluation, key="culture"
+        PlanCategory.objects.get(
+            plan__evaluation=scoring_evaluation, key="culture"
         ).weight
         == 30
     )

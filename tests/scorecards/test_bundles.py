@@ -13,15 +13,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from cdmo_eval.demo import load_demo
 from partners.models import Cdmo, Evaluation, Membership, Role
 from scorecards.alignment.inputs import alignment_inputs
+from scorecards.bundles.demo import load_demo
 from scorecards.bundles.exporter import export_bundle
 from scorecards.bundles.importer import import_bundle
 from scorecards.bundles.schema import InvalidBundle, canonical, validate_bundle
 from scorecards.library.selectors import default_bands
 from scorecards.models import AlignmentState, ConsensusRating, Rating
 from scorecards.scoring import compute, to_results_json
+from scorecards.setup.selectors import selection_plan
 from tests.factories import CdmoFactory, EvaluationFactory, SiteFactory, UserFactory
 
 User = get_user_model()
@@ -399,7 +400,7 @@ def _counts() -> dict[str, int]:
 
 
 def _results(evaluation) -> dict:
-    spec, _candidates = alignment_inputs(evaluation)
+    spec, _candidates = alignment_inputs(selection_plan(evaluation))
     return to_results_json(compute(spec), evaluation.key, evaluation.as_of)
 
 
@@ -462,7 +463,7 @@ def test_rich_import_writes_what_the_scoring_reads(db):
         == "v1"
     )
     assert evaluation.status == Evaluation.Status.SCORING
-    assert evaluation.setup.bands[0]["label"] == "Weak"
+    assert selection_plan(evaluation).bands[0]["label"] == "Weak"
     acme = evaluation.candidates.get(cdmo__key="acme")
     result = _results(evaluation)
     row = next(c for c in result["candidates"] if c["cdmo"] == "acme")
@@ -980,14 +981,14 @@ def test_show_alignment_recomputes_stale_results(db):
     acme = evaluation.candidates.get()
     ConsensusRating.objects.create(
         candidate=acme,
-        criterion=evaluation.criteria.get(key="docs"),
+        criterion=selection_plan(evaluation).criteria.get(key="docs"),
         score=5,
         reason="debrief",
         by=User.objects.get(username="alice"),
     )
     from django.utils import timezone
 
-    AlignmentState.objects.filter(evaluation=evaluation).update(
+    AlignmentState.objects.filter(plan__evaluation=evaluation).update(
         changed_at=timezone.now()
     )
     # quality = (3 x 87.5 + 1 x 100) / 4 = 90.625 -> 90.6

@@ -8,14 +8,15 @@ from partners.models import Evaluation
 from scorecards.models import (
     Category,
     Criterion,
-    EvaluationCategory,
-    EvaluationCriterion,
     Kind,
+    PlanCategory,
+    PlanCriterion,
     StandingScale,
     Template,
 )
 from scorecards.scoring import KNOWN_SIGNALS
 from scorecards.setup import services as setup_services
+from scorecards.setup.selectors import selection_plan
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -207,10 +208,10 @@ def test_snapshot_is_frozen_against_later_library_edits(evaluation, member):
     )
     Category.objects.filter(key="quality").update(weight=99, name="Changed")
     Criterion.objects.filter(key="inspection_history").update(weight=9)
-    quality = EvaluationCategory.objects.get(evaluation=evaluation, key="quality")
+    quality = PlanCategory.objects.get(plan__evaluation=evaluation, key="quality")
     assert (quality.weight, quality.name) == (20, "Quality & regulatory track record")
-    inspection = EvaluationCriterion.objects.get(
-        evaluation=evaluation, key="inspection_history"
+    inspection = PlanCriterion.objects.get(
+        plan__evaluation=evaluation, key="inspection_history"
     )
     assert inspection.weight == 3
     assert inspection.anchors["1"].startswith("Open warning letter")
@@ -234,7 +235,7 @@ def test_lead_chooses_the_template_in_the_browser(evaluation, member, as_user):
     )
     assert "Small-molecule API" in page
     assert (
-        EvaluationCategory.objects.get(evaluation=evaluation, key="capacity").weight
+        PlanCategory.objects.get(plan__evaluation=evaluation, key="capacity").weight
         == 15
     )
 
@@ -267,7 +268,7 @@ def test_lead_adjusts_weights_before_scoring_opens(evaluation, member, as_user):
     data = {
         name: field.initial for name, field in form.fields.items() if name != "reason"
     }
-    culture = EvaluationCategory.objects.get(evaluation=evaluation, key="culture")
+    culture = PlanCategory.objects.get(plan__evaluation=evaluation, key="culture")
     data[f"cat-{culture.pk}"] = 25
     # no reason: refused, nothing saved, the typed weight kept
     response = client.post(reverse("weights", args=[evaluation.key]), data)
@@ -285,10 +286,10 @@ def test_lead_adjusts_weights_before_scoring_opens(evaluation, member, as_user):
     setup_services.scoring_open(evaluation=evaluation, by=lead)
     evaluation.refresh_from_db()
     assert evaluation.status == Evaluation.Status.SCORING
-    criterion = EvaluationCriterion.objects.filter(evaluation=evaluation).first()
+    criterion = PlanCriterion.objects.filter(plan__evaluation=evaluation).first()
     with pytest.raises(ValidationError):
         setup_services.weights_save(
-            evaluation=evaluation,
+            plan=selection_plan(evaluation),
             category_weights={},
             criterion_weights={criterion.pk: 5},
             reason="late",

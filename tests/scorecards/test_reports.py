@@ -22,14 +22,15 @@ from django.urls import reverse
 from django.utils import timezone
 from weasyprint import HTML
 
-from cdmo_eval.demo import load_demo
 from partners.models import Candidate, Evaluation, Role
 from scorecards.alignment.read import FLAG_LABELS, FLAG_SENTENCES
 from scorecards.alignment.services import alignment_ensure_fresh
+from scorecards.bundles.demo import load_demo
 from scorecards.models import AlignmentState, ReportJob
 from scorecards.reports import context, selectors, services
 from scorecards.reports.fetcher import STATIC_BASE_URL, SafeURLFetcher
 from scorecards.reports.pdf import RenderInfo
+from scorecards.setup.selectors import selection_plan
 from tests.factories import (
     CandidateFactory,
     FindingFactory,
@@ -99,7 +100,7 @@ def test_a_request_renders_after_commit_and_the_job_is_ready(
     assert (job.pages, job.size) == (3, len(STUB_PDF))
     assert job.file.name.startswith("reports/") and job.file.name.endswith(".pdf")
     assert candidate.cdmo.key not in job.file.name  # a random name
-    state = AlignmentState.objects.get(evaluation=candidate.evaluation)
+    state = AlignmentState.objects.get(plan__evaluation=candidate.evaluation)
     assert job.fingerprint == state.current_run.fingerprint
     assert job.started_at <= job.finished_at
     assert job.file.read() == STUB_PDF
@@ -163,13 +164,13 @@ def test_stale_results_are_recomputed_before_rendering(
     candidate, people, fake_render, django_capture_on_commit_callbacks
 ):
     evaluation = candidate.evaluation
-    assert not AlignmentState.objects.filter(evaluation=evaluation).exists()
+    assert not AlignmentState.objects.filter(plan__evaluation=evaluation).exists()
 
     job = request_report(
         evaluation, candidate, people["lead"], django_capture_on_commit_callbacks
     )
 
-    state = AlignmentState.objects.get(evaluation=evaluation)
+    state = AlignmentState.objects.get(plan__evaluation=evaluation)
     assert state.current_run is not None and not state.is_stale
     assert job.fingerprint == state.current_run.fingerprint
 
@@ -371,7 +372,7 @@ def test_due_diligence_pdf_shows_the_candidate_score_flags_and_msa_findings(
     assert job.status == ReportJob.Status.READY, job.error
     texts = pdf_texts(job.file.path)
     text = one_line(" ".join(texts))
-    result = AlignmentState.objects.get(evaluation=demo).current_run.rows.get(
+    result = AlignmentState.objects.get(plan__evaluation=demo).current_run.rows.get(
         candidate=helvetica
     )
     assert "Helvetica BioManufacturing" in text
@@ -415,7 +416,7 @@ def test_comparison_pdf_ranks_every_candidate_with_its_score_and_flags(
     texts = pdf_texts(job.file.path)
     text = one_line(" ".join(texts))
     rows = list(
-        AlignmentState.objects.get(evaluation=demo)
+        AlignmentState.objects.get(plan__evaluation=demo)
         .current_run.rows.select_related("candidate__cdmo")
         .order_by("rank")
     )
@@ -764,7 +765,7 @@ def test_ranking_export_matches_the_stored_results(two_scored, people, as_user):
         reverse("report_export", args=[mine.evaluation.key, "ranking", "csv"])
     )
     rows = csv_rows(response)
-    run = AlignmentState.objects.get(evaluation=mine.evaluation).current_run
+    run = AlignmentState.objects.get(plan__evaluation=mine.evaluation).current_run
     stored = {
         r.candidate.cdmo.key: r for r in run.rows.select_related("candidate__cdmo")
     }
@@ -867,7 +868,7 @@ def test_report_content_reads_a_fixed_number_of_queries(candidate, kind):
             InterviewFactory(candidate=candidate, interviewees=people)
             VisitFactory(candidate=candidate)
             FindingFactory(candidate=candidate)
-        alignment_ensure_fresh(evaluation_id=evaluation.pk)
+        alignment_ensure_fresh(plan_id=selection_plan(evaluation).pk)
         subject = candidate if kind == "due_diligence" else None
         with CaptureQueriesContext(connection) as queries:
             context.report_content(evaluation=evaluation, candidate=subject)

@@ -42,7 +42,7 @@ def summary(evaluation) -> str:
     counts = {
         "candidates": evaluation.candidates.count(),
         "members": evaluation.memberships.count(),
-        "scorecards": Scorecard.objects.filter(evaluation=evaluation).count(),
+        "scorecards": Scorecard.objects.filter(plan__evaluation=evaluation).count(),
         "ratings": Rating.objects.filter(**of_evaluation).count(),
         "interviews": CultureInterview.objects.filter(**of_evaluation).count(),
         "site visits": SiteVisit.objects.filter(**of_evaluation).count(),

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from partners.models import Evaluation
 from scorecards.alignment.services import alignment_ensure_fresh
 from scorecards.models import AlignmentResult
+from scorecards.setup.selectors import selection_plan
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         evaluation = Evaluation.objects.filter(key=key).first()
         if evaluation is None:
             raise CommandError(f"No evaluation with the key {key!r}.")
-        state = alignment_ensure_fresh(evaluation_id=evaluation.pk)
+        state = alignment_ensure_fresh(plan_id=selection_plan(evaluation).pk)
         run = state.current_run
         if run is None:
             raise CommandError(

@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand
 
-from cdmo_eval.demo import DEMO_PASSWORD, USERS, load_demo
+from scorecards.bundles.demo import DEMO_PASSWORD, USERS, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load (or refresh) the demo evaluations and users. Safe to run twice."
+    help = "Load the demo evaluations (from their bundles) and users; safe twice."
 
     def handle(self, *args, **options):
         evaluations = load_demo()
