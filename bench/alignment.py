@@ -19,8 +19,6 @@ import random
 import statistics
 import time
 
-from scorecards.setup.selectors import selection_plan
-
 BENCH_DB = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cdmo_eval_bench"
 )
@@ -71,10 +69,10 @@ def _fill() -> int:
     )
     from partners.models import Candidate, Cdmo, Evaluation, Membership, Site
     from scorecards.models import (
-        EvaluationSetup,
         PlanCategory,
         PlanCriterion,
         Scorecard,
+        ScoringPlan,
     )
 
     existing = Evaluation.objects.filter(key=KEY).first()
@@ -90,9 +88,10 @@ def _fill() -> int:
             status=Evaluation.Status.SCORING,
             as_of=dt.date(2026, 6, 30),
         )
-        EvaluationSetup.objects.create(
+        plan = ScoringPlan.objects.create(
             evaluation=evaluation,
             template_name="bench",
+            snapshot_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
             bands=[
                 {"label": "Preferred", "low": 80, "high": 100},
                 {"label": "Acceptable", "low": 60, "high": 80},
@@ -102,7 +101,7 @@ def _fill() -> int:
         criteria = []
         for i in range(CATEGORIES):
             cat = PlanCategory.objects.create(
-                evaluation=evaluation,
+                plan=plan,
                 key="culture" if i == 0 else f"cat{i}",
                 name=f"Category {i}",
                 weight=10 + i,
@@ -113,7 +112,7 @@ def _fill() -> int:
                 is_derived = derived and j >= PER_CATEGORY
                 criteria.append(
                     PlanCriterion.objects.create(
-                        evaluation=evaluation,
+                        plan=plan,
                         category=cat,
                         key=f"{cat.key}-{j}",
                         name=f"{cat.name} criterion {j}",
@@ -160,7 +159,7 @@ def _fill() -> int:
         )
         scorecards = Scorecard.objects.bulk_create(
             Scorecard(
-                evaluation=evaluation,
+                plan=plan,
                 candidate=cand,
                 evaluator=u,
                 status="submitted",
@@ -257,6 +256,7 @@ def main() -> None:
     from scorecards.alignment import read
     from scorecards.alignment.services import alignment_recompute
     from scorecards.models import AlignmentState, Rating
+    from scorecards.setup.selectors import selection_plan
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

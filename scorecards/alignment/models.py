@@ -1,18 +1,14 @@
 """Computed alignment: a plan's state, its runs and their result rows
 (written only by the recompute job)."""
 
-import math
-from array import array
-
 from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
 
 from partners.models import Candidate
 
-from ..scoring.results import round_half_up
 from ..scoring.sensitivity import ROBUST_P_FIRST
-from ..setup.models import ScoringPlan
+from ..setup.models import PlanCriterion, ScoringPlan
 
 
 class AlignmentState(models.Model):
@@ -80,7 +76,6 @@ class AlignmentRun(models.Model):
     draws = models.PositiveIntegerField(default=0)
     delta = models.FloatField(default=0.2)
     as_of = models.DateField(null=True)
-    criterion_keys = models.JSONField(default=list)
     caused_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -101,7 +96,7 @@ class AlignmentRun(models.Model):
 
     @property
     def results(self) -> dict:
-        """The BUNDLE.md "Results" document of this run, from its rows (one query).
+        """The BUNDLE.md "Results" document of this run, from its rows (two queries).
 
         Not stored whole: the rows already hold every number, and writing the
         document twice doubled the cost of a recompute at 200 candidates.
@@ -109,6 +104,7 @@ class AlignmentRun(models.Model):
         rows = list(self.rows.select_related("candidate__cdmo").order_by("rank"))
         for row in rows:
             row.run = self
+        attach_criteria(rows)
         return {
             "evaluation": self.plan.evaluation.key,
             "as_of": self.as_of.isoformat() if self.as_of else None,
@@ -131,11 +127,6 @@ class AlignmentResult(models.Model):
     confidence = models.CharField(max_length=8)
     consistency = models.FloatField(null=True)
     categories = models.JSONField(default=dict)
-    cells = models.BinaryField(
-        default=b"",
-        help_text="float64 (score, mean, n, spread, consensus) per criterion, NaN "
-        "for none, in run.criterion_keys order",
-    )
     signals = models.JSONField(default=dict)
     p_first = models.FloatField(null=True)
     rank_low = models.PositiveIntegerField()
@@ -159,22 +150,12 @@ class AlignmentResult(models.Model):
 
     @cached_property
     def criteria(self) -> dict[str, dict]:
-        """Per criterion key: score, mean, n, spread (rounded as in the results)
-        and whether a consensus decided it. Reads ``run.criterion_keys``."""
-        r1 = round_half_up
-        cells = unpack_cells(bytes(self.cells))
-        return {
-            key: {
-                "score": r1(score),
-                "mean": r1(mean),
-                "n": int(n),
-                "spread": r1(spread),
-                "consensus": bool(consensus),
-            }
-            for key, (score, mean, n, spread, consensus) in zip(
-                self.run.criterion_keys, cells, strict=True
-            )
-        }
+        """Per criterion key, in the plan's order: score, mean, n, spread (rounded
+        as in the results) and whether a consensus decided it. One query, unless
+        `alignment.read.attach_criteria` already read the rows of many results."""
+        if not hasattr(self, "_criteria"):
+            attach_criteria([self])
+        return self._criteria
 
     def as_result(self) -> dict:
         """This row in the BUNDLE.md "Results" shape."""
@@ -198,18 +179,67 @@ class AlignmentResult(models.Model):
         }
 
 
-def pack_cells(rows) -> bytes:
-    """(score, mean, n, spread, consensus) tuples as float64 bytes, None as NaN.
+class CriterionResult(models.Model):
+    """One criterion's result for one candidate in one run (rule 1), as the results
+    show it: a row a person can read in the database."""
 
-    Binary rather than JSON: at 200 candidates x 60 criteria, quoting and parsing
-    JSON cost more than the rest of the recompute together.
-    """
-    nan = math.nan
-    return array("d", [nan if v is None else v for row in rows for v in row]).tobytes()
+    # Written only by the recompute, from ids of the same transaction, 12,000 at a
+    # time: the links are not checked by the database (its deferred checks cost a
+    # third of a recompute), and the unique (result, criterion) index serves
+    # lookups by result. Deletes still cascade, through the ORM.
+    result = models.ForeignKey(
+        AlignmentResult,
+        on_delete=models.CASCADE,
+        related_name="criterion_results",
+        db_index=False,
+        db_constraint=False,
+    )
+    criterion = models.ForeignKey(
+        PlanCriterion,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    score = models.FloatField(null=True, help_text="0–100; empty: no score")
+    mean = models.FloatField(null=True, help_text="Mean of the ratings (1–5)")
+    n = models.PositiveIntegerField(default=0, help_text="Ratings behind the mean")
+    spread = models.FloatField(
+        null=True, help_text="Population σ of the submitted scorecard ratings"
+    )
+    consensus = models.BooleanField(
+        default=False, help_text="A consensus rating replaced the mean"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result", "criterion"], name="criterion_result_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.result.candidate} · {self.criterion}: {self.score}"
 
 
-def unpack_cells(data: bytes) -> list[tuple]:
-    values = array("d")
-    values.frombytes(data)
-    cells = [None if math.isnan(v) else v for v in values]
-    return [tuple(cells[i : i + 5]) for i in range(0, len(cells), 5)]
+CRITERION_COLUMNS = ("score", "mean", "n", "spread", "consensus")
+
+
+def attach_criteria(results) -> None:
+    """Read the criterion rows of ``results`` in one query and give each its
+    ``criteria`` dict (criteria in the plan's order)."""
+    by_result: dict[int, dict] = {r.pk: {} for r in results}
+    rows = (
+        CriterionResult.objects.filter(result__in=list(by_result))
+        .order_by(
+            "result_id",
+            "criterion__category__order",
+            "criterion__order",
+            "criterion__name",
+        )
+        .values_list("result_id", "criterion__key", *CRITERION_COLUMNS)
+    )
+    for result_id, key, *values in rows:
+        by_result[result_id][key] = dict(zip(CRITERION_COLUMNS, values, strict=True))
+    for result in results:
+        result._criteria = by_result[result.pk]

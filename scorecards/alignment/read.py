@@ -142,7 +142,8 @@ def current_results(
     plan: ScoringPlan,
 ) -> tuple[AlignmentState | None, AlignmentRun | None, list[AlignmentResult]]:
     """The plan's state, its current run and that run's rows in rank order
-    (two queries). Each row knows its run, so reading ``row.criteria`` costs none."""
+    (two queries). Each row knows its run; `attach_criteria` reads their criterion
+    rows in one more query for pages that show them."""
     state = state_for(plan)
     run = state.current_run if state else None
     if run is None:

@@ -16,8 +16,9 @@ from ..models import (
     AlignmentResult,
     AlignmentRun,
     AlignmentState,
+    CriterionResult,
+    PlanCriterion,
     ScoringPlan,
-    pack_cells,
 )
 from ..scoring import (
     ENGINE_VERSION,
@@ -27,6 +28,7 @@ from ..scoring import (
     round_half_up,
 )
 from .inputs import alignment_inputs
+from .models import CRITERION_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -119,8 +121,14 @@ def alignment_recompute(
 def _store(plan, spec, result, key, candidates, started, caused_by_id) -> AlignmentRun:
     r1 = round_half_up
     as_of = plan.evaluation.as_of or timezone.localdate()
-    first = result.candidates[0] if result.candidates else None
+    crit_ids = {c.key: c.pk for c in PlanCriterion.objects.filter(plan=plan)}
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Results are derived: a crash may lose the last run, which the next
+            # recompute writes again; no need to wait for the WAL flush of 12,000
+            # rows.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         run = AlignmentRun.objects.create(
             plan=plan,
             fingerprint=key,
@@ -129,11 +137,10 @@ def _store(plan, spec, result, key, candidates, started, caused_by_id) -> Alignm
             draws=result.draws,
             delta=result.delta,
             as_of=as_of,
-            criterion_keys=list(first.criteria) if first else [],
             caused_by_id=caused_by_id,
             duration_ms=int((time.perf_counter() - started) * 1000),
         )
-        _write_rows(
+        ids = _write_rows(
             [
                 {
                     "run_id": run.pk,
@@ -146,7 +153,6 @@ def _store(plan, spec, result, key, candidates, started, caused_by_id) -> Alignm
                     "confidence": c.confidence,
                     "consistency": r1(c.consistency),
                     "categories": {k: r1(v) for k, v in c.categories.items()},
-                    "cells": pack_cells(c.criteria.values()),
                     "signals": {k: r1(v) for k, v in c.signals.items()},
                     "p_first": r1(c.p_first, 2),
                     "rank_low": c.rank_range[0],
@@ -157,7 +163,13 @@ def _store(plan, spec, result, key, candidates, started, caused_by_id) -> Alignm
                     ],
                 }
                 for c in result.candidates
-            ]
+            ],
+            run=run,
+        )
+        _write_criteria(
+            (ids[candidates[c.key].pk], crit_ids[key], x)
+            for c in result.candidates
+            for key, x in c.criteria.items()
         )
         AlignmentState.objects.filter(plan=plan).update(current_run=run)
         old = list(
@@ -166,16 +178,43 @@ def _store(plan, spec, result, key, candidates, started, caused_by_id) -> Alignm
             ]
         )
         if old:
-            # Rows first, in one DELETE: deleting runs alone would make Django
-            # fetch every row of them to cascade.
-            AlignmentResult.objects.filter(run_id__in=old).delete()
-            AlignmentRun.objects.filter(pk__in=old).delete()
+            _delete_runs(old)
     return run
+
+
+def _delete_runs(ids: list[int]) -> None:
+    """Delete old runs with their rows: one plain DELETE per table, children first.
+    Through the ORM, Django would fetch every row of them (12,000 criterion rows a
+    run) to cascade; nothing else refers to a run that is no longer current."""
+    tables = {
+        "criteria": CriterionResult._meta.db_table,
+        "results": AlignmentResult._meta.db_table,
+        "runs": AlignmentRun._meta.db_table,
+    }
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM {criteria} WHERE result_id IN "
+            "(SELECT id FROM {results} WHERE run_id IN ({marks}))".format(
+                marks=marks, **tables
+            ),
+            ids,
+        )
+        cursor.execute(
+            "DELETE FROM {results} WHERE run_id IN ({marks})".format(
+                marks=marks, **tables
+            ),
+            ids,
+        )
+        cursor.execute(
+            "DELETE FROM {runs} WHERE id IN ({marks})".format(marks=marks, **tables),
+            ids,
+        )
 
 
 def _slim(data) -> dict:
     """A flag's data as stored: per-criterion details are named by key only, since
-    the criterion's spread and count are in the row's cells and the ratings behind
+    the criterion's spread and count are in its criterion row and the ratings behind
     them one click away. (Kept whole they were most of what a recompute wrote.)"""
     out = dict(data)
     if isinstance(out.get("criteria"), list):
@@ -188,15 +227,18 @@ def _slim(data) -> dict:
 JSON_COLUMNS = ("categories", "signals", "flags")
 
 
-def _write_rows(rows: list[dict]) -> None:
-    """Insert a run's result rows. On PostgreSQL through COPY, which at 200
-    candidates takes half the time of Django's bulk INSERT (its parameters are
-    quoted client-side); elsewhere (SQLite) through ``bulk_create``."""
+def _write_rows(rows: list[dict], *, run: AlignmentRun) -> dict[int, int]:
+    """Insert a run's result rows; returns their ids by candidate id. On
+    PostgreSQL through COPY, which at 200 candidates takes half the time of
+    Django's bulk INSERT (its parameters are quoted client-side); elsewhere
+    (SQLite) through ``bulk_create``."""
     if not rows:
-        return
+        return {}
     if connection.vendor != "postgresql":
-        AlignmentResult.objects.bulk_create(AlignmentResult(**row) for row in rows)
-        return
+        created = AlignmentResult.objects.bulk_create(
+            AlignmentResult(**row) for row in rows
+        )
+        return {r.candidate_id: r.pk for r in created}
     from psycopg.types.json import Jsonb
 
     columns = list(rows[0])
@@ -208,3 +250,57 @@ def _write_rows(rows: list[dict]) -> None:
             copy.write_row(
                 [Jsonb(v) if k in JSON_COLUMNS else v for k, v in row.items()]
             )
+    return dict(
+        AlignmentResult.objects.filter(run=run).values_list("candidate_id", "pk")
+    )
+
+
+CRITERION_FIELDS = ("result_id", "criterion_id", *CRITERION_COLUMNS)
+
+
+def _write_criteria(cells) -> None:
+    """Insert the criterion rows of a run, ``(result id, criterion id, engine
+    result)`` each (12,000 at 200 candidates × 60 criteria), rounded as the
+    results show them: one COPY of tab-separated text on PostgreSQL,
+    ``bulk_create`` elsewhere."""
+    r1 = round_half_up
+    if connection.vendor != "postgresql":
+        CriterionResult.objects.bulk_create(
+            (
+                CriterionResult(
+                    result_id=result_id,
+                    criterion_id=criterion_id,
+                    score=r1(x.score),
+                    mean=r1(x.mean),
+                    n=x.n,
+                    spread=r1(x.spread),
+                    consensus=bool(x.consensus),
+                )
+                for result_id, criterion_id, x in cells
+            ),
+            batch_size=2000,
+        )
+        return
+
+    shown: dict = {None: "\\N"}
+
+    def text(value) -> str:
+        # Means and scores repeat a lot (few ratings make few means): each
+        # distinct value is rounded half up and formatted once.
+        found = shown.get(value)
+        if found is None:
+            found = shown[value] = "\\N" if value != value else repr(r1(value))
+        return found
+
+    lines = "".join(
+        f"{result_id}\t{criterion_id}\t{text(x.score)}\t{text(x.mean)}\t{x.n}\t"
+        f"{text(x.spread)}\t{'t' if x.consensus else 'f'}\n"
+        for result_id, criterion_id, x in cells
+    )
+    if not lines:
+        return
+    sql = "COPY {table} ({columns}) FROM STDIN".format(
+        table=CriterionResult._meta.db_table, columns=", ".join(CRITERION_FIELDS)
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        copy.write(lines)

@@ -12,8 +12,7 @@ from ..alignment.models import (
     AlignmentResult,
     AlignmentRun,
     AlignmentState,
-    pack_cells,
-    unpack_cells,
+    CriterionResult,
 )
 from ..library.models import (
     SCORE_CHOICES,
@@ -49,6 +48,7 @@ __all__ = [
     "ConflictDeclaration",
     "ConsensusRating",
     "Criterion",
+    "CriterionResult",
     "CriterionRules",
     "PlanCategory",
     "PlanCriterion",
@@ -64,7 +64,5 @@ __all__ = [
     "Template",
     "TemplateCategory",
     "TemplateCriterion",
-    "pack_cells",
     "report_path",
-    "unpack_cells",
 ]

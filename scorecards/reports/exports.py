@@ -27,6 +27,7 @@ from cdmo_eval.spreadsheets import csv_safe
 from partners.models import Evaluation
 from partners.selectors import evaluation_findings
 
+from ..alignment.models import attach_criteria
 from ..setup.selectors import plan_categories, selection_plan
 from .context import current_alignment
 
@@ -89,7 +90,9 @@ def criteria_table(evaluation: Evaluation, visible: set[int] | None) -> Table:
     alignment = current_alignment(evaluation)
     categories = plan_categories(selection_plan(evaluation))
     rows = []
-    for r in _visible(alignment.rows, visible):
+    shown = _visible(alignment.rows, visible)
+    attach_criteria(shown)
+    for r in shown:
         for category in categories:
             for criterion in category.criteria.all():
                 stored = r.criteria.get(criterion.key, {})
