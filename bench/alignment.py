@@ -12,17 +12,16 @@ Figures, each the median of several runs in the same process:
   and made current, without and with the sensitivity analysis (2,000 draws).
 """
 
-import datetime as dt
-import io
 import os
-import random
 import statistics
 import time
+
+from .scale import CANDIDATES, CATEGORIES, EVALUATORS, PER_CATEGORY
 
 BENCH_DB = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cdmo_eval_bench"
 )
-CANDIDATES, CATEGORIES, PER_CATEGORY, EVALUATORS, RUNS = 200, 10, 6, 20, 11
+RUNS = 11
 KEY = "bench-200"
 
 FLOOR_SQL = """
@@ -56,186 +55,19 @@ def _create_database() -> None:
 
 
 def _fill() -> int:
-    """Create the scale case unless it is there; returns the evaluation id."""
-    from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
+    """Import the scale case (`bench.scale`) unless it is there; returns the
+    evaluation id."""
+    from django.db import connection
 
-    from negotiations.models import (
-        Agreement,
-        AmendmentRound,
-        Escalation,
-        InformationRequest,
-        Milestone,
-    )
-    from partners.models import Candidate, Cdmo, Evaluation, Membership, Site
-    from scorecards.models import (
-        PlanCategory,
-        PlanCriterion,
-        Scorecard,
-        ScoringPlan,
-    )
+    from partners.models import Evaluation
+    from scorecards.bundles.importer import import_bundle
+
+    from .scale import scale_bundle
 
     existing = Evaluation.objects.filter(key=KEY).first()
     if existing:
         return existing.pk
-    rng = random.Random(7)
-    User = get_user_model()
-    with transaction.atomic():
-        evaluation = Evaluation.objects.create(
-            key=KEY,
-            name="Benchmark evaluation",
-            program="BENCH",
-            status=Evaluation.Status.SCORING,
-            as_of=dt.date(2026, 6, 30),
-        )
-        plan = ScoringPlan.objects.create(
-            evaluation=evaluation,
-            template_name="bench",
-            snapshot_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-            bands=[
-                {"label": "Preferred", "low": 80, "high": 100},
-                {"label": "Acceptable", "low": 60, "high": 80},
-                {"label": "Not recommended", "low": 0, "high": 60},
-            ],
-        )
-        criteria = []
-        for i in range(CATEGORIES):
-            cat = PlanCategory.objects.create(
-                plan=plan,
-                key="culture" if i == 0 else f"cat{i}",
-                name=f"Category {i}",
-                weight=10 + i,
-                order=i,
-            )
-            derived = i == CATEGORIES - 1
-            for j in range(PER_CATEGORY + (2 if derived else 0)):
-                is_derived = derived and j >= PER_CATEGORY
-                criteria.append(
-                    PlanCriterion.objects.create(
-                        plan=plan,
-                        category=cat,
-                        key=f"{cat.key}-{j}",
-                        name=f"{cat.name} criterion {j}",
-                        weight=1 + j % PER_CATEGORY,
-                        kind="derived" if is_derived else "rated",
-                        sources=(
-                            []
-                            if is_derived
-                            else ["scorecard", "interview"]
-                            if i == 0
-                            else ["scorecard"]
-                        ),
-                        signal=(
-                            ("median_response_days", "max_amendment_rounds")[
-                                j - PER_CATEGORY
-                            ]
-                            if is_derived
-                            else ""
-                        ),
-                        curve=[[1, 100], [5, 75], [10, 25], [15, 0]]
-                        if is_derived
-                        else [],
-                        gate_threshold=2 if (i, j) == (1, 0) else None,
-                        order=j,
-                    )
-                )
-        rated = [c for c in criteria if c.kind == "rated"]
-        users = User.objects.bulk_create(
-            User(username=f"bench-eval-{n}") for n in range(EVALUATORS)
-        )
-        Membership.objects.bulk_create(
-            Membership(evaluation=evaluation, user=u, role="evaluator") for u in users
-        )
-        cdmos = Cdmo.objects.bulk_create(
-            Cdmo(key=f"bench-cdmo-{n:03d}", name=f"Bench CDMO {n:03d}")
-            for n in range(CANDIDATES)
-        )
-        sites = Site.objects.bulk_create(
-            Site(cdmo=c, key=f"{c.key}-site", name="Plant", country="IE") for c in cdmos
-        )
-        candidates = Candidate.objects.bulk_create(
-            Candidate(evaluation=evaluation, cdmo=c, bulk_site=s, stage="due_diligence")
-            for c, s in zip(cdmos, sites, strict=True)
-        )
-        scorecards = Scorecard.objects.bulk_create(
-            Scorecard(
-                plan=plan,
-                candidate=cand,
-                evaluator=u,
-                status="submitted",
-                submitted_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC),
-            )
-            for cand in candidates
-            for u in users
-        )
-        buffer = io.StringIO()
-        now = "2026-06-01 00:00:00+00"
-        for sc in scorecards:
-            bias = rng.randint(-1, 1)
-            for crit in rated:
-                score = min(5, max(1, rng.randint(2, 5) + bias))
-                buffer.write(
-                    f"{sc.candidate_id}\t{crit.pk}\tscorecard\t{sc.pk}\t{score}\t\t"
-                    f"t\t1\t{sc.evaluator_id}\t{now}\n"
-                )
-        buffer.seek(0)
-        columns = (
-            "candidate_id, criterion_id, source, scorecard_id, score, rationale, "
-            "counts, version, rated_by_id, rated_at"
-        )
-        with connection.cursor() as cursor:
-            raw = cursor.cursor
-            with raw.copy(f"COPY scorecards_rating ({columns}) FROM STDIN") as copy:
-                copy.write(buffer.getvalue())
-        InformationRequest.objects.bulk_create(
-            InformationRequest(
-                candidate=cand,
-                subject=f"Request {k}",
-                sent=dt.date(2026, 1, 5) + dt.timedelta(days=10 * k),
-                due=dt.date(2026, 1, 10) + dt.timedelta(days=10 * k),
-                answered=dt.date(2026, 1, 5)
-                + dt.timedelta(days=10 * k + rng.randint(1, 9)),
-                complete=True,
-                created_by=users[0],
-            )
-            for cand in candidates
-            for k in range(5)
-        )
-        agreements = Agreement.objects.bulk_create(
-            Agreement(candidate=cand, kind="msa") for cand in candidates
-        )
-        AmendmentRound.objects.bulk_create(
-            AmendmentRound(
-                agreement=a,
-                number=k + 1,
-                sent_by="sponsor",
-                sent=dt.date(2026, 2, 1) + dt.timedelta(days=20 * k),
-                returned=dt.date(2026, 2, 10) + dt.timedelta(days=20 * k),
-                reviewers=rng.randint(2, 9),
-                comments=10,
-                actionable_comments=5,
-                created_by=users[0],
-            )
-            for a in agreements
-            for k in range(3)
-        )
-        Escalation.objects.bulk_create(
-            Escalation(
-                candidate=cand,
-                question="Decision",
-                raised=dt.date(2026, 3, 1),
-                decided=dt.date(2026, 3, 1) + dt.timedelta(days=rng.randint(1, 20)),
-                stakeholders=3,
-                created_by=users[0],
-            )
-            for cand in candidates
-        )
-        Milestone.objects.bulk_create(
-            Milestone(
-                candidate=cand, kind="first_engagement", date=dt.date(2025, 11, 3)
-            )
-            for cand in candidates
-        )
+    evaluation = import_bundle(scale_bundle(KEY))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return evaluation.pk
@@ -255,7 +87,7 @@ def main() -> None:
     from partners.models import Evaluation
     from scorecards.alignment import read
     from scorecards.alignment.services import alignment_recompute
-    from scorecards.models import AlignmentState, Rating
+    from scorecards.models import Rating
     from scorecards.setup.selectors import selection_plan
 
     call_command("migrate", verbosity=0)
@@ -271,13 +103,10 @@ def main() -> None:
 
     def recompute(draws: int):
         def run():
-            # Forget the current run so the fingerprint check cannot skip the work.
-            AlignmentState.objects.filter(plan__evaluation_id=evaluation_id).update(
-                current_run=None
-            )
             alignment_recompute(
                 plan_id=selection_plan(Evaluation.objects.get(pk=evaluation_id)).pk,
                 draws=draws,
+                again=True,
             )
 
         return run

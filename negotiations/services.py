@@ -84,12 +84,15 @@ def milestones_save(
 
 @service
 @transaction.atomic
-def request_save(*, info_request: InformationRequest, by) -> InformationRequest:
+def request_save(
+    *, info_request: InformationRequest, by, history: bool = False
+) -> InformationRequest:
     """Create or update an information request.
 
     It is answered and due on or after the day it was sent; without a due date it is
     due after the evaluation's response target. A new request belongs to whoever
-    logs it unless another member is named its owner.
+    logs it unless another member is named its owner — except in ``history`` (a
+    request recorded as it was, from a bundle), which keeps the owner it states.
     """
     candidate = info_request.candidate
     if info_request.due is None:
@@ -100,7 +103,7 @@ def request_save(*, info_request: InformationRequest, by) -> InformationRequest:
     _check_owner(candidate, info_request.owner_id)
     if info_request.pk is None:
         info_request.created_by = by
-        if info_request.owner_id is None:
+        if info_request.owner_id is None and not history:
             info_request.owner = by
     else:
         previous = InformationRequest.objects.get(pk=info_request.pk)
@@ -300,14 +303,15 @@ def round_update(*, round_: AmendmentRound, redline=None, by) -> AmendmentRound:
 
 @service
 @transaction.atomic
-def escalation_save(*, escalation: Escalation, by) -> Escalation:
+def escalation_save(*, escalation: Escalation, by, history: bool = False) -> Escalation:
     """Create or update an escalation; it is decided on or after it was raised. A new
-    one belongs to whoever logs it unless another member is named its owner."""
+    one belongs to whoever logs it unless another member is named its owner (in
+    ``history``, recorded as it was, it keeps the owner it states)."""
     escalation.clean()
     _check_owner(escalation.candidate, escalation.owner_id)
     if escalation.pk is None:
         escalation.created_by = by
-        if escalation.owner_id is None:
+        if escalation.owner_id is None and not history:
             escalation.owner = by
     escalation.save()
     notify_inputs_changed(evaluation_id=escalation.candidate.evaluation_id, by=by)

@@ -1,5 +1,7 @@
 """Who is evaluated, by whom, and the evidence gathered about them."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -42,7 +44,13 @@ class Evaluation(Record):
         DECIDED = "decided", _("Decided")
 
     key = models.SlugField(
-        _("key"), max_length=64, unique=True, validators=[validate_not_reserved]
+        _("key"),
+        max_length=64,
+        unique=True,
+        validators=[validate_not_reserved],
+        error_messages={
+            "unique": _("An evaluation with this key already exists; choose another.")
+        },
     )
     name = models.CharField(_("name"), max_length=200)
     program = models.CharField(_("program"), max_length=100)
@@ -65,7 +73,7 @@ class Evaluation(Record):
         _("sensitivity δ"),
         max_digits=3,
         decimal_places=2,
-        default=0.2,
+        default=Decimal("0.2"),
         validators=[MinValueValidator(0), MaxValueValidator(0.9)],
     )
     # Created from the command line (a bundle import, the demo) it may have no one.

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cdmo_eval.service import service
 
@@ -71,13 +72,31 @@ def user_ensure(
 
 
 @service
+def user_placeholder_ensure(*, username: str):
+    """The account of ``username``; one that does not exist yet is created
+    inactive and without a password, for someone who will get access by a
+    password reset or single sign-on (a team imported from a bundle)."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, is_active=False)
+        user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+    return user
+
+
+@service
 @transaction.atomic
-def evaluation_create(*, created_by, **fields) -> Evaluation:
-    """Create an evaluation; whoever creates it becomes its first lead."""
-    evaluation = Evaluation.objects.create(created_by=created_by, **fields)
-    Membership.objects.create(
-        evaluation=evaluation, user=created_by, role=Role.LEAD, added_by=created_by
-    )
+def evaluation_create(*, created_by, lead: bool = True, **fields) -> Evaluation:
+    """Create an evaluation; whoever creates it becomes its first lead (unless
+    ``lead`` is false: an import names its own team)."""
+    evaluation = Evaluation(created_by=created_by, **fields)
+    evaluation.full_clean()
+    evaluation.save()
+    if lead:
+        Membership.objects.create(
+            evaluation=evaluation, user=created_by, role=Role.LEAD, added_by=created_by
+        )
     evaluation_created.send(sender=Evaluation, evaluation=evaluation, by=created_by)
     return evaluation
 
@@ -263,7 +282,11 @@ def _check_people(kind, candidate: Candidate, contacts, members) -> None:
     errors = {}
     foreign = [c for c in contacts if c.cdmo_id != candidate.cdmo_id]
     if foreign:
-        errors[kind.contacts_field] = _("%(names)s do not work for %(cdmo)s.") % {
+        errors[kind.contacts_field] = ngettext(
+            "%(names)s does not work for %(cdmo)s.",
+            "%(names)s do not work for %(cdmo)s.",
+            len(foreign),
+        ) % {
             "names": ", ".join(c.name for c in foreign),
             "cdmo": candidate.cdmo.name,
         }
@@ -314,11 +337,12 @@ def evidence_save(*, record, contacts, members, uploads=(), by):
     (`partners.evidence`).
     """
     kind = kind_of(record)
+    if record.pk is None:
+        record.created_by = by
+    record.full_clean()
     _check_site(record.candidate, record.site)
     _check_people(kind, record.candidate, contacts, members)
     with files_removed_on_rollback() as written, transaction.atomic():
-        if record.pk is None:
-            record.created_by = by
         record.save()
         getattr(record, kind.contacts_field).set(contacts)
         getattr(record, kind.members_field).set(members)
@@ -362,6 +386,7 @@ def finding_save(*, finding: Finding, by) -> Finding:
         raise ValidationError(errors)
     if finding.pk is None:
         finding.created_by = by
+    finding.full_clean()
     finding.save()
     return finding
 
@@ -371,7 +396,9 @@ def finding_save(*, finding: Finding, by) -> Finding:
 
 @service
 def directory_save(*, record: Cdmo | Site | Contact, by) -> Cdmo | Site | Contact:
-    """Save a CDMO, site or contact of the shared directory (validated by its form)."""
+    """Save a CDMO, site or contact of the shared directory: its fields as the
+    model validates them, and a contact's site one of its CDMO's."""
+    record.full_clean()
     if isinstance(record, Contact) and record.site_id:
         if record.site.cdmo_id != record.cdmo_id:
             raise ValidationError({"site": _("Choose one of this CDMO's sites.")})

@@ -8,10 +8,10 @@ from cdmo_eval.forms import posted
 from partners.access import Can, get_evaluation_for
 
 from ..access import require_bundle_import
+from .errors import InvalidBundle
 from .exporter import dumps, export_bundle
 from .forms import BundleUploadForm
 from .importer import import_bundle
-from .schema import InvalidBundle
 
 
 @require_safe

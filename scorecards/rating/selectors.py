@@ -268,20 +268,36 @@ def unrated_counts(plan: ScoringPlan) -> dict[int, int]:
     return {pk: total - n for pk, n in rated.items()}
 
 
-def missing_for_submit(scorecard: Scorecard) -> list[str]:
-    """Problems that stop a scorecard from being submitted, one per criterion."""
-    criteria = scorecard_criteria(scorecard.plan)
-    ratings = {r.criterion_id: r for r in scorecard.ratings.all()}
+def submit_problems(criteria, ratings) -> list[tuple[PlanCriterion, str, str]]:
+    """What stops a scorecard with ``ratings`` (criterion id to a rating with
+    ``score`` and ``rationale``) from being submitted, given the ``criteria`` it
+    rates: (criterion, "missing" or "rationale", message) each."""
     problems = []
     for criterion in criteria:
         rating = ratings.get(criterion.pk)
         if rating is None:
             problems.append(
-                _("%(c)s: choose a rating or “not applicable”.") % {"c": criterion}
+                (
+                    criterion,
+                    "missing",
+                    _("%(c)s: choose a rating or “not applicable”.") % {"c": criterion},
+                )
             )
         elif rating.score in RATIONALE_REQUIRED and not rating.rationale.strip():
             problems.append(
-                _("%(c)s: a rating of %(s)s needs a rationale.")
-                % {"c": criterion, "s": rating.score}
+                (
+                    criterion,
+                    "rationale",
+                    _("%(c)s: a rating of %(s)s needs a rationale.")
+                    % {"c": criterion, "s": rating.score},
+                )
             )
     return problems
+
+
+def missing_for_submit(scorecard: Scorecard) -> list[str]:
+    """Problems that stop a scorecard from being submitted, one per criterion."""
+    ratings = {r.criterion_id: r for r in scorecard.ratings.all()}
+    return [
+        m for _c, _w, m in submit_problems(scorecard_criteria(scorecard.plan), ratings)
+    ]

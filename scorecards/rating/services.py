@@ -20,6 +20,7 @@ from partners.models import Candidate, Finding
 
 from ..library.models import SCORECARD
 from ..models import (
+    ConflictDeclaration,
     ConsensusRating,
     PlanCriterion,
     Rating,
@@ -28,7 +29,7 @@ from ..models import (
 )
 from ..setup.selectors import scoring_blocker, selection_plan
 from .models import REST_FIELDS
-from .selectors import missing_for_submit
+from .selectors import criteria_rated_from, missing_for_submit, submit_problems
 
 
 class ScoringBlocked(ValidationError):
@@ -144,6 +145,103 @@ def rating_save(
 
 @service
 @transaction.atomic
+def scorecard_record(
+    *,
+    plan: ScoringPlan,
+    candidate: Candidate,
+    evaluator,
+    status: str,
+    ratings: list[tuple[PlanCriterion, int | None, str, object]],
+    by,
+) -> Scorecard:
+    """Record a scorecard as it stood in the past (an imported bundle): a draft,
+    or submitted with its ratings counting.
+
+    ``ratings`` are (criterion, score or None for n/a, rationale, the evidence or
+    finding it rests on or None). Only the rules of the moment are relaxed — the
+    scoring phase and the declaration before the first scorecard; everything a
+    scorecard holds is checked as when it is filled in and submitted, and an
+    evaluator whose declared conflict was not overridden may not have scored the
+    candidate. An error of the i-th rating is keyed ``ratings.i.<field>``.
+    """
+    blocked = ConflictDeclaration.objects.filter(
+        plan=plan, evaluator=evaluator, candidate=candidate
+    )
+    if any(d.blocks for d in blocked):
+        raise ValidationError(
+            _(
+                "%(who)s declared a conflict with %(c)s that was not overridden, "
+                "so may not score it."
+            )
+            % {"who": evaluator.get_username(), "c": candidate}
+        )
+    if Scorecard.objects.filter(
+        plan=plan, candidate=candidate, evaluator=evaluator
+    ).exists():
+        raise ValidationError(_("This evaluator already has a scorecard here."))
+    submitted = status == Scorecard.Status.SUBMITTED
+    scorecard = Scorecard(
+        plan=plan,
+        candidate=candidate,
+        evaluator=evaluator,
+        status=status,
+        submitted_at=timezone.now() if submitted else None,
+    )
+    errors: dict[str, list] = {}
+    rows = []
+    for i, (criterion, score, rationale, rests_on) in enumerate(ratings):
+        if criterion.plan_id != plan.pk or not criterion.rated_from(SCORECARD):
+            errors[f"ratings.{i}.criterion"] = [
+                _("%(c)s is not rated on scorecards.") % {"c": criterion}
+            ]
+            continue
+        if score is not None and score not in range(1, 6):
+            errors[f"ratings.{i}.score"] = [_("Choose a rating from 1 to 5.")]
+        try:
+            links = _check_rests_on(candidate, rests_on)
+        except ValidationError as exc:
+            errors[f"ratings.{i}.rests_on"] = exc.message_dict["rests_on"]
+            continue
+        rows.append(
+            (
+                i,
+                Rating(
+                    candidate=candidate,
+                    criterion=criterion,
+                    source=SCORECARD,
+                    score=score,
+                    rationale=rationale.strip(),
+                    counts=submitted,
+                    rated_by=evaluator,
+                    **links,
+                ),
+            )
+        )
+    if submitted and not errors:
+        given = {r.criterion_id: r for _i, r in rows}
+        place = {r.criterion_id: i for i, r in rows}
+        for criterion, what, message in submit_problems(
+            criteria_rated_from(plan, SCORECARD), given
+        ):
+            key = (
+                "ratings"
+                if what == "missing"
+                else f"ratings.{place[criterion.pk]}.rationale"
+            )
+            errors.setdefault(key, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+    scorecard.save()
+    for _i, rating in rows:
+        rating.scorecard = scorecard
+    Rating.objects.bulk_create(r for _i, r in rows)
+    if submitted:
+        notify_inputs_changed(evaluation_id=candidate.evaluation_id, by=by)
+    return scorecard
+
+
+@service
+@transaction.atomic
 def scorecard_submit(*, scorecard: Scorecard, by) -> Scorecard:
     """Submit and lock a scorecard: every scorecard criterion rated (or n/a), and
     ratings of 1, 2 and 5 explained. Its ratings start counting."""
@@ -186,30 +284,39 @@ def evidence_ratings_save(
     *,
     record,
     scores: Mapping[int, int | None],
+    rationales: Mapping[int, str] | None = None,
     by,
 ) -> None:
     """Ratings an evidence record (an interview, a visit) gives to the criteria
     that its kind may rate.
 
-    ``scores`` maps criterion ids to 1–5, or None to clear the rating.
+    ``scores`` maps criterion ids to 1–5, or None to clear the rating;
+    ``rationales`` (optional) the reasons given. Errors are keyed ``crit-<id>``,
+    the fields of the ratings form.
     """
     kind = kind_of(record)
+    rationales = rationales or {}
     allowed = {
         c.pk: c
         for c in PlanCriterion.objects.filter(
             plan=selection_plan(record.candidate.evaluation)
         ).rated_from(kind.key)
     }
+    errors = {}
+    for criterion_id, score in scores.items():
+        if criterion_id not in allowed:
+            errors[f"crit-{criterion_id}"] = _(
+                "This criterion is not rated from a %(kind)s."
+            ) % {"kind": str(kind.label).lower()}
+        elif score is not None and score not in range(1, 6):
+            errors[f"crit-{criterion_id}"] = _("Ratings are 1 to 5.")
+    if errors:
+        raise ValidationError(errors)
     parent = {kind.name: record}
     existing = {r.criterion_id: r for r in Rating.objects.filter(**parent)}
     for criterion_id, score in scores.items():
-        if criterion_id not in allowed:
-            raise ValidationError(
-                _("A criterion here cannot be rated from this source.")
-            )
-        if score is not None and score not in range(1, 6):
-            raise ValidationError(_("Ratings are 1 to 5."))
         rating = existing.get(criterion_id)
+        rationale = rationales.get(criterion_id, "").strip()
         if score is None:
             if rating is not None:
                 rating.delete()
@@ -219,15 +326,23 @@ def evidence_ratings_save(
                 criterion_id=criterion_id,
                 source=kind.key,
                 score=score,
+                rationale=rationale,
                 counts=True,
                 rated_by=by,
                 **parent,
             )
-        elif rating.score != score:
+        elif rating.score != score or (
+            criterion_id in rationales and rating.rationale != rationale
+        ):
             rating.score = score
+            rating.rationale = (
+                rationale if criterion_id in rationales else rating.rationale
+            )
             rating.version += 1
             rating.rated_by = by
-            rating.save(update_fields=["score", "version", "rated_by", "rated_at"])
+            rating.save(
+                update_fields=["score", "rationale", "version", "rated_by", "rated_at"]
+            )
     notify_inputs_changed(evaluation_id=record.candidate.evaluation_id, by=by)
 
 

@@ -16,6 +16,7 @@ from cdmo_eval.service import service
 from partners.events import notify_inputs_changed
 from partners.models import Candidate, Evaluation
 
+from ..library.selectors import default_bands
 from ..models import (
     ConflictDeclaration,
     PlanCategory,
@@ -92,6 +93,69 @@ def evaluation_snapshot(*, evaluation: Evaluation, template: Template, by) -> No
         for c in [item.criterion]
     )
     notify_inputs_changed(evaluation_id=evaluation.pk, by=by)
+
+
+@service
+@transaction.atomic
+def plan_define(
+    *,
+    plan: ScoringPlan,
+    template_name: str,
+    bands: list[dict] | None,
+    categories: list[dict],
+    criteria: list[dict],
+    by,
+) -> None:
+    """Give ``plan`` its categories, criteria and bands as they are stated (an
+    imported bundle) rather than copied from a library template.
+
+    ``categories`` hold key, name and weight; ``criteria`` every field of a plan
+    criterion with ``category`` a category's key; without ``bands`` the default
+    template's. Each criterion is checked as the library checks one; an error of
+    the i-th criterion is keyed ``criteria.i.<field>``. A plan without criteria
+    stays to be set up from a template, which only a plan in set-up may.
+    """
+    plan = ScoringPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.has_criteria:
+        raise ValidationError(_("This evaluation already has its criteria."))
+    bands = default_bands() if bands is None else bands
+    errors: dict[str, list] = {}
+    # Without criteria the plan is set up from a template later, with its bands.
+    if criteria and (problems := validate_bands([Band(**b) for b in bands])):
+        errors["bands"] = problems
+    if not criteria and plan.phase != Evaluation.Status.SETUP:
+        errors["criteria"] = [
+            _("An evaluation past set-up needs at least one criterion.")
+        ]
+    plan.bands = bands
+    if criteria:
+        plan.template_name = template_name
+        plan.snapshot_at = timezone.now()
+    plan.save(update_fields=["template_name", "bands", "snapshot_at"])
+    rows = {
+        c["key"]: PlanCategory.objects.create(plan=plan, order=i, **c)
+        for i, c in enumerate(categories)
+    }
+    position: dict[str, int] = {}
+    made = []
+    for i, c in enumerate(criteria):
+        category = rows[c["category"]]
+        position[category.key] = position.get(category.key, -1) + 1
+        criterion = PlanCriterion(
+            plan=plan,
+            order=position[category.key],
+            **{**c, "category": category},
+        )
+        try:
+            criterion.full_clean(exclude=["plan", "category"], validate_unique=False)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors[f"criteria.{i}.{name}"] = messages
+        made.append(criterion)
+    if errors:
+        raise ValidationError(errors)
+    PlanCriterion.objects.bulk_create(made)
+    notify_inputs_changed(evaluation_id=plan.evaluation_id, by=by)
 
 
 @service

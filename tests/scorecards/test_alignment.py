@@ -459,7 +459,8 @@ def test_dashboard_queries_do_not_grow_with_candidates(
     ranks_everyone(response)
     add(8)
     assert (
-        AlignmentResult.objects.filter(run__plan__evaluation=scoring_evaluation).count() >= 10
+        AlignmentResult.objects.filter(run__plan__evaluation=scoring_evaluation).count()
+        >= 10
     )
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url)

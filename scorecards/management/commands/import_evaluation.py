@@ -3,8 +3,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from partners.models import CultureInterview, Finding, SiteVisit
+from scorecards.bundles.errors import InvalidBundle
 from scorecards.bundles.importer import import_bundle
-from scorecards.bundles.schema import InvalidBundle
 from scorecards.models import Rating, Scorecard
 
 
