@@ -6,14 +6,21 @@ service by introspection (and check each is exercised and audited), and counts
 calls so a test run can tell which ones it reached.
 """
 
+import contextlib
 import functools
 from collections import Counter
 from collections.abc import Callable
+from contextvars import ContextVar
 
 REGISTRY: dict[str, Callable] = {}
 """Dotted name → the registered service."""
 CALLS: Counter = Counter()
 """Dotted name → how often it was called in this process."""
+OBSERVERS: list[Callable] = []
+"""Callables of a service's name returning a context manager entered around each
+outermost service call (the test suite's audit completeness check)."""
+
+_depth = ContextVar("service_depth", default=0)
 
 
 def service(func: Callable) -> Callable:
@@ -22,7 +29,17 @@ def service(func: Callable) -> Callable:
     @functools.wraps(func)
     def call(*args, **kwargs):
         CALLS[name] += 1
-        return func(*args, **kwargs)
+        depth = _depth.get()
+        token = _depth.set(depth + 1)
+        try:
+            if depth or not OBSERVERS:
+                return func(*args, **kwargs)
+            with contextlib.ExitStack() as stack:
+                for observer in OBSERVERS:
+                    stack.enter_context(observer(name))
+                return func(*args, **kwargs)
+        finally:
+            _depth.reset(token)
 
     call.service_name = name
     REGISTRY[name] = call

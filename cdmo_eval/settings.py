@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    # audit before auditlog: its management commands win (no auditlogflush).
+    "audit",
+    "auditlog",
     "cdmo_eval",
     "partners",
     "negotiations",
@@ -66,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -101,6 +105,13 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The audit trail (django-auditlog, with the audit app's append-only entry model).
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+AUDITLOG_CID_GETTER = "audit.context.current_cid"
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # --- Files --------------------------------------------------------------------
 # Uploads and generated reports are private: they live outside the static web root

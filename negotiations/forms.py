@@ -35,11 +35,22 @@ class MilestonesForm(forms.Form):
             self.fields[value] = forms.DateField(
                 label=label, required=False, widget=DATE
             )
+        self.fields["reason"] = forms.CharField(
+            label=_("Reason"),
+            required=False,
+            max_length=500,
+            help_text=_("Needed when you clear a date that was recorded."),
+        )
         names = [value for value, _label in Milestone.Kind.choices]
         rows = [names[i : i + 4] for i in range(0, len(names), 4)]
         self.helper = _helper(
-            *(Row(*(Column(n, css_class="col-md-3") for n in row)) for row in rows)
+            *(Row(*(Column(n, css_class="col-md-3") for n in row)) for row in rows),
+            "reason",
         )
+
+    @property
+    def dates(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "reason"}
 
 
 class OwnerField(forms.ModelChoiceField):

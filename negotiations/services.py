@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import record as audit
+from audit.context import because
 from cdmo_eval.service import service
 from partners.events import notify_inputs_changed
 from partners.models import Candidate
@@ -46,9 +48,14 @@ def _check_owner(candidate: Candidate, owner_id: int | None) -> None:
 @service
 @transaction.atomic
 def milestones_save(
-    *, candidate: Candidate, dates: dict[str, dt.date | None], by
+    *,
+    candidate: Candidate,
+    dates: dict[str, dt.date | None],
+    reason: str = "",
+    by,
 ) -> list[Milestone]:
-    """Set the candidate's milestone dates: one per kind, an empty date removes it.
+    """Set the candidate's milestone dates: one per kind, an empty date removes it
+    (a recorded date is cleared only with a reason).
 
     Nothing can happen before the first engagement, so every other milestone is on
     or after it, and the MSA is not signed before its draft was received.
@@ -66,15 +73,22 @@ def milestones_save(
         errors[kinds.MSA_SIGNED] = _(
             "The MSA cannot be signed before its draft was received (%(d)s)."
         ) % {"d": draft}
+    recorded = set(candidate.milestones.values_list("kind", flat=True))
+    if (
+        any(d is None and k in recorded for k, d in dates.items())
+        and not reason.strip()
+    ):
+        errors["reason"] = _("Say why a recorded date is cleared.")
     if errors:
         raise ValidationError(errors)
-    for kind, date in dates.items():
-        if date is None:
-            Milestone.objects.filter(candidate=candidate, kind=kind).delete()
-        else:
-            Milestone.objects.update_or_create(
-                candidate=candidate, kind=kind, defaults={"date": date}
-            )
+    with because(reason):
+        for kind, date in dates.items():
+            if date is None:
+                Milestone.objects.filter(candidate=candidate, kind=kind).delete()
+            else:
+                Milestone.objects.update_or_create(
+                    candidate=candidate, kind=kind, defaults={"date": date}
+                )
     notify_inputs_changed(evaluation_id=candidate.evaluation_id, by=by)
     return list(candidate.milestones.all())
 
@@ -116,13 +130,15 @@ def request_save(
     return info_request
 
 
-def _claim_reminder(request_id: int, now: dt.datetime) -> bool:
-    # Conditional UPDATE: of two workers racing, only one gets the row.
-    return bool(
-        InformationRequest.objects.filter(
-            pk=request_id, reminder_sent_at__isnull=True
-        ).update(reminder_sent_at=now)
-    )
+def _claim_reminder(request: InformationRequest, now: dt.datetime) -> bool:
+    # Conditional UPDATE: of two workers racing, only one gets the row, and the
+    # one that does records the claim.
+    claimed = InformationRequest.objects.filter(
+        pk=request.pk, reminder_sent_at__isnull=True
+    ).update(reminder_sent_at=now)
+    if claimed:
+        audit.changed(request, {"reminder_sent_at": (None, now)})
+    return bool(claimed)
 
 
 @service
@@ -146,7 +162,8 @@ def overdue_reminders_send(*, today: dt.date) -> int:
     )
     sent = 0
     for request in due:
-        if not _claim_reminder(request.pk, timezone.now()):
+        now = timezone.now()
+        if not _claim_reminder(request, now):
             continue
         link = settings.SITE_URL.rstrip("/") + reverse(
             "candidate_negotiations", kwargs={"pk": request.candidate_id}
@@ -172,6 +189,9 @@ def overdue_reminders_send(*, today: dt.date) -> int:
             logger.exception("Reminder for request %s not sent", request.pk)
             InformationRequest.objects.filter(pk=request.pk).update(
                 reminder_sent_at=None
+            )
+            audit.changed(
+                request, {"reminder_sent_at": (now, None)}, reason="sending failed"
             )
             continue
         sent += 1

@@ -93,7 +93,10 @@ def milestones_edit(request, pk):
         candidate,
         form,
         lambda: services.milestones_save(
-            candidate=candidate, dates=form.cleaned_data, by=request.user
+            candidate=candidate,
+            dates=form.dates,
+            reason=form.cleaned_data["reason"],
+            by=request.user,
         ),
         title=_("Milestones"),
         section="timeline",

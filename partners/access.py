@@ -54,6 +54,8 @@ class Can(StrEnum):
     IMPORT_BUNDLES = "import_bundles"
     READ_DIRECTORY = "read_directory"
     EDIT_DIRECTORY = "edit_directory"
+    ERASE_PERSONAL_DATA = "erase_personal_data"
+    """Honour an erasure request for a contact's personal data: staff only."""
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
@@ -207,7 +209,8 @@ def user_can(user, capability: Can, *, roles: set[str] | None = None) -> bool:
     - import a bundle (it creates an evaluation, so no existing one decides): staff,
       and anyone who leads at least one evaluation;
     - read the shared CDMO directory: staff and members of any evaluation;
-    - edit it: staff, and members whose role edits evidence somewhere.
+    - edit it: staff, and members whose role edits evidence somewhere;
+    - erase a contact's personal data: staff.
 
     ``roles``: the user's roles across their evaluations, when the caller already
     has them (saves a query).
@@ -218,6 +221,8 @@ def user_can(user, capability: Can, *, roles: set[str] | None = None) -> bool:
         return user.has_perm("partners.add_evaluation")
     if user.is_staff:
         return True
+    if capability == Can.ERASE_PERSONAL_DATA:
+        return False
     if roles is None:
         roles = _roles(user)
     if capability == Can.IMPORT_BUNDLES:

@@ -13,6 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from audit.context import because
 from cdmo_eval.service import service
 
 from .events import evaluation_created, notify_inputs_changed
@@ -140,8 +141,13 @@ def _is_last_lead(membership: Membership) -> bool:
 
 @service
 @transaction.atomic
-def membership_change_role(*, membership: Membership, role: str, by) -> Membership:
-    """Change a member's role; an evaluation always keeps at least one lead."""
+def membership_change_role(
+    *, membership: Membership, role: str, reason: str, by
+) -> Membership:
+    """Change a member's role, saying why; an evaluation always keeps at least one
+    lead."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the role changes.")})
     # Lock the evaluation's memberships so two leads cannot demote each other at once.
     list(
         Membership.objects.select_for_update().filter(
@@ -154,14 +160,17 @@ def membership_change_role(*, membership: Membership, role: str, by) -> Membersh
             code="last_lead",
         )
     membership.role = role
-    membership.save(update_fields=["role"])
+    with because(reason):
+        membership.save(update_fields=["role"])
     return membership
 
 
 @service
 @transaction.atomic
-def membership_remove(*, membership: Membership, by) -> None:
-    """Remove a member; the last lead cannot be removed."""
+def membership_remove(*, membership: Membership, reason: str, by) -> None:
+    """Remove a member, saying why; the last lead cannot be removed."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why they leave the evaluation.")})
     list(
         Membership.objects.select_for_update().filter(
             evaluation_id=membership.evaluation_id
@@ -172,7 +181,8 @@ def membership_remove(*, membership: Membership, by) -> None:
             _("The last lead cannot be removed; make someone else lead first."),
             code="last_lead",
         )
-    membership.delete()
+    with because(reason):
+        membership.delete()
 
 
 @service
@@ -271,7 +281,8 @@ def candidate_move(
         changed_by=by,
     )
     candidate.stage = to_stage
-    candidate.save(update_fields=["stage"])
+    with because(reason):
+        candidate.save(update_fields=["stage"])
     return change
 
 
@@ -392,6 +403,27 @@ def finding_save(*, finding: Finding, by) -> Finding:
 
 
 # --- the shared CDMO directory ---------------------------------------------------
+
+ERASED_NAME = "Erased contact"
+
+
+@service
+@transaction.atomic
+def contact_erase(*, contact: Contact, reason: str, by) -> Contact:
+    """Honour an erasure request: the contact's name, title and email are cleared.
+
+    The audit trail never held their values (`partners.audited`: they are
+    recorded as changed, without values, and the trail names a contact by its
+    key), so clearing the record erases them everywhere; what the contact said in
+    interviews stays as the team's notes. The erasure itself is recorded, with
+    its reason.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say which request this erasure honours.")})
+    contact.name, contact.title, contact.email = ERASED_NAME, "", ""
+    with because(reason):
+        contact.save(update_fields=["name", "title", "email"])
+    return contact
 
 
 @service

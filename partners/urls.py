@@ -111,4 +111,9 @@ urlpatterns = [
         directory.contact_edit,
         name="contact_edit",
     ),
+    path(
+        "cdmos/<slug:key>/contacts/<int:pk>/erase/",
+        directory.contact_erase,
+        name="contact_erase",
+    ),
 ]

@@ -7,7 +7,10 @@ class ScorecardsConfig(AppConfig):
     def ready(self) -> None:
         from partners.events import evaluation_created, inputs_changed
 
-        from . import tasks  # noqa: F401 - registers the tasks `enqueue` names
+        from . import (
+            audited,
+            tasks,  # noqa: F401 - registers the tasks `enqueue` names
+        )
         from .panels import register_panels
         from .receivers import create_selection_plan, queue_recompute
 
@@ -16,3 +19,4 @@ class ScorecardsConfig(AppConfig):
             create_selection_plan, dispatch_uid="scorecards.selection_plan"
         )
         register_panels()
+        audited.register()

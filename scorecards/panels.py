@@ -72,6 +72,12 @@ def _evidence_ratings(request, record) -> dict | None:
     }
 
 
+def _history_link(request, candidate) -> dict:
+    """Everything recorded about the candidate, for every member (the history
+    page applies the blind-scoring rules)."""
+    return {"candidate": candidate, "evaluation": candidate.evaluation}
+
+
 def _import_action(request, evaluations) -> dict | None:
     roles = {e.my_role for e in evaluations}
     if not user_can(request.user, Can.IMPORT_BUNDLES, roles=roles):
@@ -85,6 +91,13 @@ def register_panels() -> None:
             slot="candidate.actions",
             template="reports/_request.html",
             build=_report_request,
+        )
+    )
+    register(
+        Panel(
+            slot="candidate.actions",
+            template="scorecards/_history_link.html",
+            build=_history_link,
         )
     )
     register(

@@ -2,11 +2,27 @@ from django.urls import path
 
 from .alignment import views as alignment_views
 from .bundles import views as bundle_views
+from .history import views as history_views
 from .rating import views as rating_views
 from .reports import views as report_views
 from .setup import views as setup_views
 
 urlpatterns = [
+    path(
+        "evaluations/<slug:key>/history/",
+        history_views.evaluation_history,
+        name="evaluation_history",
+    ),
+    path(
+        "evaluations/<slug:key>/history.csv",
+        history_views.history_csv,
+        name="history_csv",
+    ),
+    path(
+        "evaluations/<slug:key>/history/<slug:kind>/<int:pk>/",
+        history_views.record_history_page,
+        name="record_history",
+    ),
     path("evaluations/<slug:key>/criteria/", setup_views.criteria, name="criteria"),
     path(
         "evaluations/<slug:key>/criteria/snapshot/",

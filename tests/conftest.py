@@ -5,6 +5,7 @@ import redis
 
 from cdmo_eval.celery import app as celery_app
 from partners.models import Role
+from tests import audit_completeness
 from tests.factories import EvaluationFactory, MembershipFactory, UserFactory
 
 LOCAL_TEST_REDIS = "redis://127.0.0.1:6379/15"
@@ -44,6 +45,30 @@ def pytest_configure(config):
     url = worker_redis_url()
     if url and not os.environ.get("REDIS_URL"):
         celery_app.conf.update(broker_url=url, result_backend=url)
+    _let_flush_reset_the_audit_trail()
+    audit_completeness.install()
+
+
+def _let_flush_reset_the_audit_trail():
+    """Transactional tests (a live server, a real worker) are cleaned up by
+    Django's ``flush``. The audit table refuses DELETE: on PostgreSQL flush
+    TRUNCATEs (which row triggers do not see); on SQLite the trigger asks the
+    connection's ``audit_reset_allowed()``, which says yes only while flush runs
+    (docs/deployment.md). Nothing else in the suite may delete audit rows."""
+    from django.core.management.commands import flush
+
+    from audit.receivers import RESET
+
+    original = flush.Command.handle
+
+    def handle(self, *args, **options):
+        RESET["allowed"] = True
+        try:
+            return original(self, *args, **options)
+        finally:
+            RESET["allowed"] = False
+
+    flush.Command.handle = handle
 
 
 @pytest.fixture(autouse=True)

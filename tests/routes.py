@@ -344,12 +344,16 @@ ROUTES: list[Route] = [
         "member_role",
         args=lambda w: [w.evaluation.key, w.observer_membership.pk],
         post=LEAD_POSTS,
-        data=lambda w: {"role": Role.EVALUATOR},
+        data=lambda w: {
+            f"m{w.observer_membership.pk}-role": Role.EVALUATOR,
+            f"m{w.observer_membership.pk}-reason": "Joins the scoring",
+        },
     ),
     Route(
         "member_remove",
         args=lambda w: [w.evaluation.key, w.observer_membership.pk],
         post=LEAD_POSTS,
+        data=lambda w: {f"x{w.observer_membership.pk}-reason": "Left the company"},
     ),
     # --- partners: candidates and evidence
     Route("candidate_list", args=_ev, get=MEMBERS_READ, query="?stage=short_list"),
@@ -425,8 +429,22 @@ ROUTES: list[Route] = [
         get=DIRECTORY_EDIT,
         post=DIRECTORY_FORM,
     ),
+    Route(
+        "contact_erase",
+        args=lambda w: [w.cdmo.key, w.contact.pk],
+        get="403 403 403 403 200 403 302",
+        post="403 403 403 403 302 403 302",
+        data=lambda w: {"reason": "Erasure request of 2 May (ticket DP-12)"},
+    ),
     # --- scorecards: criteria, scoring, conflicts
     Route("criteria", args=_ev, get=MEMBERS_READ),
+    Route("evaluation_history", args=_ev, get=MEMBERS_READ, query="?kind=&since="),
+    Route("history_csv", args=_ev, get=MEMBERS_READ),
+    Route(
+        "record_history",
+        args=lambda w: [w.evaluation.key, "candidate", w.candidate.pk],
+        get=MEMBERS_READ,
+    ),
     Route(
         "criteria_snapshot",
         args=_ev,
@@ -519,6 +537,7 @@ ROUTES: list[Route] = [
         args=_cand,
         get=NEGOTIATION_PAGE,
         post="302 403 302 403 404 404 302",
+        data=lambda w: {"reason": "Dates re-entered from the signed minutes"},
     ),
     Route("request_create", args=_cand, get=EVIDENCE_PAGE, post=EVIDENCE_FORM),
     Route(

@@ -63,3 +63,8 @@ class MemberInviteForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class MemberRemoveForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from cdmo_eval.forms import add_service_error, posted
+from cdmo_eval.forms import ReasonForm, add_service_error, posted
 from cdmo_eval.pagination import paginate
 
 from .. import selectors, services
@@ -74,6 +74,7 @@ def cdmo_detail(request, key):
             "candidacies": selectors.cdmo_candidacies_for(request.user, cdmo),
             "delivery_levels": DELIVERY_LEVELS,
             "can_edit": user_can(request.user, Can.EDIT_DIRECTORY),
+            "can_erase": user_can(request.user, Can.ERASE_PERSONAL_DATA),
         },
     )
 
@@ -215,4 +216,29 @@ def contact_edit(request, key, pk):
         title=title,
         submit=_("Save changes"),
         saved=_("Contact updated."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_erase(request, key, pk):
+    """Honour an erasure request for a contact's personal data (staff)."""
+    require_site(request.user, Can.ERASE_PERSONAL_DATA)
+    cdmo = get_cdmo_for(request.user, key)
+    contact = get_object_or_404(Contact, pk=pk, cdmo=cdmo)
+    form = ReasonForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_erase(
+                contact=contact, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The contact's personal data is erased."))
+            return redirect(cdmo.get_absolute_url() + "#contacts")
+    return render(
+        request,
+        "partners/contact_erase.html",
+        {"cdmo": cdmo, "contact": contact, "form": form},
+        status=400 if form.errors else 200,
     )

@@ -17,6 +17,7 @@ from ..forms.evaluations import (
     EvaluationForm,
     MemberAddForm,
     MemberInviteForm,
+    MemberRemoveForm,
     MemberRoleForm,
 )
 from ..models import Membership, Role
@@ -91,13 +92,22 @@ def evaluation_detail(request, key):
     )
 
 
-def _members_page(request, evaluation, add_form=None, invite_form=None, status=200):
+def _members_page(
+    request, evaluation, add_form=None, invite_form=None, row=None, status=200
+):
+    """The members page; ``row`` is (membership id, "role" or "remove", the bound
+    form) when a change of one member was refused."""
+    members = selectors.evaluation_members(evaluation)
+    if row is not None:
+        for m in members:
+            if m.pk == row[0]:
+                m.refused, m.refused_form = row[1], row[2]
     return render(
         request,
         "partners/members.html",
         {
             "evaluation": evaluation,
-            "members": selectors.evaluation_members(evaluation),
+            "members": members,
             "add_form": add_form or MemberAddForm(prefix="add"),
             "invite_form": invite_form or MemberInviteForm(prefix="invite"),
             "role_form": MemberRoleForm(),
@@ -162,33 +172,48 @@ def member_invite(request, key):
 def member_role(request, key, pk):
     evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
     membership = get_object_or_404(Membership, pk=pk, evaluation=evaluation)
-    form = MemberRoleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose one of the listed roles."))
-    else:
+    form = MemberRoleForm(request.POST, prefix=f"m{membership.pk}")
+    if form.is_valid():
         try:
             services.membership_change_role(
-                membership=membership, role=form.cleaned_data["role"], by=request.user
+                membership=membership,
+                role=form.cleaned_data["role"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,
                 _("%(user)s is now %(role)s.")
                 % {"user": membership.user, "role": membership.get_role_display()},
             )
-    return redirect("member_list", key=key)
+            return redirect("member_list", key=key)
+    return _members_page(
+        request, evaluation, row=(membership.pk, "role", form), status=400
+    )
 
 
 @require_POST
 def member_remove(request, key, pk):
     evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
     membership = get_object_or_404(Membership, pk=pk, evaluation=evaluation)
-    try:
-        services.membership_remove(membership=membership, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("%(user)s removed.") % {"user": membership.user})
-    return redirect("member_list", key=key)
+    form = MemberRemoveForm(request.POST, prefix=f"x{membership.pk}")
+    if form.is_valid():
+        try:
+            services.membership_remove(
+                membership=membership,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request, _("%(user)s removed.") % {"user": membership.user}
+            )
+            return redirect("member_list", key=key)
+    return _members_page(
+        request, evaluation, row=(membership.pk, "remove", form), status=400
+    )

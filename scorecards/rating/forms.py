@@ -90,3 +90,9 @@ class EvidenceRatingsForm(forms.Form):
                 initial=current.get(c.pk),
                 help_text=" · ".join(f"{v}: {t}" for v, t in c.anchor_list() if t),
             )
+        self.fields["reason"] = forms.CharField(
+            label=_("Reason"),
+            required=False,
+            max_length=500,
+            help_text=_("Needed when you clear a rating that was given."),
+        )

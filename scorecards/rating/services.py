@@ -13,6 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import record as audit
+from audit.context import because
 from cdmo_eval.service import service
 from partners.events import notify_inputs_changed
 from partners.evidence import kind_of
@@ -130,6 +132,16 @@ def rating_save(
         )
     if seen_version != rating.version:
         raise StaleRating(rating)
+    unchanged = (
+        rating.score == score
+        and rating.rationale == rationale.strip()
+        and all(
+            getattr(rating, f"{f}_id") == getattr(v, "pk", None)
+            for f, v in links.items()
+        )
+    )
+    if unchanged:
+        return rating
     updated = Rating.objects.filter(pk=rating.pk, version=seen_version).update(
         score=score,
         rationale=rationale.strip(),
@@ -139,8 +151,21 @@ def rating_save(
     )
     if not updated:
         raise StaleRating(Rating.objects.get(pk=rating.pk))
+    before = {f: getattr(rating, f) for f in ("score", "rationale", *REST_FIELDS_ID)}
     rating.refresh_from_db()
+    audit.changed(rating, _differences(rating, before))
     return rating
+
+
+REST_FIELDS_ID = tuple(f"{f}_id" for f in REST_FIELDS)
+
+
+def _differences(obj, before: dict) -> dict:
+    return {
+        name.removesuffix("_id"): (old, getattr(obj, name))
+        for name, old in before.items()
+        if getattr(obj, name) != old
+    }
 
 
 @service
@@ -234,7 +259,7 @@ def scorecard_record(
     scorecard.save()
     for _i, rating in rows:
         rating.scorecard = scorecard
-    Rating.objects.bulk_create(r for _i, r in rows)
+    audit.created(Rating.objects.bulk_create(r for _i, r in rows))
     if submitted:
         notify_inputs_changed(evaluation_id=candidate.evaluation_id, by=by)
     return scorecard
@@ -254,9 +279,16 @@ def scorecard_submit(*, scorecard: Scorecard, by) -> Scorecard:
     scorecard.status = Scorecard.Status.SUBMITTED
     scorecard.submitted_at = timezone.now()
     scorecard.save(update_fields=["status", "submitted_at"])
-    scorecard.ratings.update(counts=True)
+    _set_counts(scorecard, True)
     notify_inputs_changed(evaluation_id=scorecard.candidate.evaluation_id, by=by)
     return scorecard
+
+
+def _set_counts(scorecard: Scorecard, counts: bool) -> None:
+    """A submitted scorecard's ratings count; a reopened one's do not."""
+    ratings = list(scorecard.ratings.exclude(counts=counts))
+    scorecard.ratings.filter(pk__in=[r.pk for r in ratings]).update(counts=counts)
+    audit.changed_many((r, {"counts": (not counts, counts)}) for r in ratings)
 
 
 @service
@@ -272,8 +304,9 @@ def scorecard_reopen(*, scorecard: Scorecard, reason: str, by) -> Scorecard:
     scorecard.status = Scorecard.Status.DRAFT
     scorecard.submitted_at = None
     scorecard.reopened_reason = reason.strip()
-    scorecard.save(update_fields=["status", "submitted_at", "reopened_reason"])
-    scorecard.ratings.update(counts=False)
+    with because(reason):
+        scorecard.save(update_fields=["status", "submitted_at", "reopened_reason"])
+        _set_counts(scorecard, False)
     notify_inputs_changed(evaluation_id=scorecard.candidate.evaluation_id, by=by)
     return scorecard
 
@@ -285,14 +318,15 @@ def evidence_ratings_save(
     record,
     scores: Mapping[int, int | None],
     rationales: Mapping[int, str] | None = None,
+    reason: str = "",
     by,
 ) -> None:
     """Ratings an evidence record (an interview, a visit) gives to the criteria
     that its kind may rate.
 
-    ``scores`` maps criterion ids to 1–5, or None to clear the rating;
-    ``rationales`` (optional) the reasons given. Errors are keyed ``crit-<id>``,
-    the fields of the ratings form.
+    ``scores`` maps criterion ids to 1–5, or None to clear the rating (which needs
+    a ``reason``); ``rationales`` (optional) the reasons given. Errors are keyed
+    ``crit-<id>``, the fields of the ratings form.
     """
     kind = kind_of(record)
     rationales = rationales or {}
@@ -310,10 +344,20 @@ def evidence_ratings_save(
             ) % {"kind": str(kind.label).lower()}
         elif score is not None and score not in range(1, 6):
             errors[f"crit-{criterion_id}"] = _("Ratings are 1 to 5.")
-    if errors:
-        raise ValidationError(errors)
     parent = {kind.name: record}
     existing = {r.criterion_id: r for r in Rating.objects.filter(**parent)}
+    clears = [pk for pk, score in scores.items() if score is None and pk in existing]
+    if clears and not reason.strip():
+        errors["reason"] = _("Say why a rating that was given is cleared.")
+    if errors:
+        raise ValidationError(errors)
+    with because(reason):
+        _evidence_ratings_write(record, kind, scores, rationales, existing, by)
+    notify_inputs_changed(evaluation_id=record.candidate.evaluation_id, by=by)
+
+
+def _evidence_ratings_write(record, kind, scores, rationales, existing, by) -> None:
+    parent = {kind.name: record}
     for criterion_id, score in scores.items():
         rating = existing.get(criterion_id)
         rationale = rationales.get(criterion_id, "").strip()
@@ -343,7 +387,6 @@ def evidence_ratings_save(
             rating.save(
                 update_fields=["score", "rationale", "version", "rated_by", "rated_at"]
             )
-    notify_inputs_changed(evaluation_id=record.candidate.evaluation_id, by=by)
 
 
 @service
@@ -367,10 +410,11 @@ def consensus_record(
         raise ValidationError({"score": _("Choose a rating from 1 to 5.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason the team agreed on.")})
-    consensus, _created = ConsensusRating.objects.update_or_create(
-        candidate=candidate,
-        criterion=criterion,
-        defaults={"score": score, "reason": reason.strip(), "by": by},
-    )
+    with because(reason):
+        consensus, _created = ConsensusRating.objects.update_or_create(
+            candidate=candidate,
+            criterion=criterion,
+            defaults={"score": score, "reason": reason.strip(), "by": by},
+        )
     notify_inputs_changed(evaluation_id=candidate.evaluation_id, by=by)
     return consensus

@@ -407,6 +407,7 @@ def evidence_ratings(request, kind, pk):
         lambda data: services.evidence_ratings_save(
             record=record,
             scores={c.pk: data[f"crit-{c.pk}"] for c in criteria_list},
+            reason=data["reason"],
             by=request.user,
         ),
         done=_("Ratings saved."),

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import record as audit
+from audit.context import because
 from cdmo_eval.service import service
 from partners.events import notify_inputs_changed
 from partners.models import Candidate, Evaluation
@@ -73,7 +75,7 @@ def evaluation_snapshot(*, evaluation: Evaluation, template: Template, by) -> No
                 weight=weights.get(cat.pk, cat.weight),
                 order=cat.order,
             )
-    PlanCriterion.objects.bulk_create(
+    made = PlanCriterion.objects.bulk_create(
         PlanCriterion(
             plan=plan,
             category=categories[item.criterion.category_id],
@@ -92,6 +94,7 @@ def evaluation_snapshot(*, evaluation: Evaluation, template: Template, by) -> No
         for item in items
         for c in [item.criterion]
     )
+    audit.created(made)
     notify_inputs_changed(evaluation_id=evaluation.pk, by=by)
 
 
@@ -154,7 +157,7 @@ def plan_define(
         made.append(criterion)
     if errors:
         raise ValidationError(errors)
-    PlanCriterion.objects.bulk_create(made)
+    audit.created(PlanCriterion.objects.bulk_create(made))
     notify_inputs_changed(evaluation_id=plan.evaluation_id, by=by)
 
 
@@ -194,7 +197,8 @@ def weights_save(
                 )
             if rows[pk].weight != weight:
                 rows[pk].weight = weight
-                rows[pk].save(update_fields=["weight"])
+                with because(reason):
+                    rows[pk].save(update_fields=["weight"])
     notify_inputs_changed(evaluation_id=evaluation.pk, by=by)
 
 
@@ -203,6 +207,7 @@ def _set_status(evaluation: Evaluation, frm: str, to: str, message: str) -> None
     if not updated:
         raise ValidationError(message)
     evaluation.status = to
+    audit.changed(evaluation, {"status": (frm, to)})
 
 
 @service
@@ -274,6 +279,7 @@ def conflict_override(*, declaration: ConflictDeclaration, reason: str, by) -> N
     declaration.override_reason = reason.strip()
     declaration.overridden_by = by
     declaration.overridden_at = timezone.now()
-    declaration.save(
-        update_fields=["override_reason", "overridden_by", "overridden_at"]
-    )
+    with because(reason):
+        declaration.save(
+            update_fields=["override_reason", "overridden_by", "overridden_at"]
+        )

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from negotiations import services, tasks
 from negotiations.models import (
     Agreement,
@@ -218,11 +219,20 @@ def test_milestones_before_first_engagement_are_refused(as_user, member, candida
         "first_engagement": dt.date(2025, 11, 3),
         "cda_signed": dt.date(2025, 11, 20),
     }
-    # Clearing a date removes that milestone.
-    client.post(url, {"first_engagement": "2025-11-03"})
+    # Clearing a recorded date needs a reason, and then removes that milestone.
+    response = client.post(url, {"first_engagement": "2025-11-03"})
+    assert response.status_code == 400
+    assert "Say why a recorded date is cleared." in response.content.decode()
+    assert Milestone.objects.count() == 2
+    client.post(
+        url, {"first_engagement": "2025-11-03", "reason": "The CDA was never signed"}
+    )
     assert list(Milestone.objects.values_list("kind", flat=True)) == [
         "first_engagement"
     ]
+    removed = AuditEntry.objects.get(content_type__model="milestone", action=2)
+    assert removed.reason == "The CDA was never signed"
+    assert removed.changes["date"] == ["2025-11-20", None]
 
 
 @pytest.mark.parametrize(
@@ -531,10 +541,10 @@ def test_a_request_claimed_by_another_worker_is_not_sent_again(candidate, member
     )
     real_claim = services._claim_reminder
 
-    def other_worker_first(request_id, now):
+    def other_worker_first(request, now):
         # The other worker's conditional UPDATE lands between our read and ours.
-        real_claim(request_id, now)
-        return real_claim(request_id, now)
+        real_claim(request, now)
+        return real_claim(request, now)
 
     with mock.patch.object(services, "_claim_reminder", other_worker_first):
         assert services.overdue_reminders_send(today=TODAY) == 0

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from partners.models import Evaluation, Membership, Role
 from tests.factories import EvaluationFactory, MembershipFactory, UserFactory
 
@@ -91,10 +92,38 @@ def test_lead_changes_a_role(as_user, evaluation, member):
     client = as_user(member(Role.LEAD))
     target = Membership.objects.get(user=member(Role.OBSERVER))
     client.post(
-        reverse("member_role", args=[evaluation.key, target.pk]), {"role": "evaluator"}
+        reverse("member_role", args=[evaluation.key, target.pk]),
+        {f"m{target.pk}-role": "evaluator", f"m{target.pk}-reason": "Joins scoring"},
     )
     target.refresh_from_db()
     assert target.role == "evaluator"
+    entry = AuditEntry.objects.get(
+        object_id=target.pk, content_type__model="membership", action=1
+    )
+    assert entry.reason == "Joins scoring"
+    assert entry.changes["role"] == ["observer", "evaluator"]
+
+
+def test_a_role_change_or_a_removal_needs_a_reason(as_user, evaluation, member):
+    client = as_user(member(Role.LEAD))
+    target = Membership.objects.get(user=member(Role.OBSERVER))
+    response = client.post(
+        reverse("member_role", args=[evaluation.key, target.pk]),
+        {f"m{target.pk}-role": "evaluator", f"m{target.pk}-reason": " "},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'aria-invalid="true"' in page and "This field is required." in page
+    # What was chosen stays chosen.
+    assert '<option value="evaluator" selected>' in page
+    response = client.post(
+        reverse("member_remove", args=[evaluation.key, target.pk]),
+        {f"x{target.pk}-reason": ""},
+    )
+    assert response.status_code == 400
+    assert "<details open>" in response.content.decode()
+    target.refresh_from_db()
+    assert target.role == "observer"
 
 
 def test_procurement_cannot_change_roles(as_user, evaluation, member):
@@ -114,13 +143,15 @@ def test_last_lead_can_be_neither_demoted_nor_removed(as_user, evaluation, membe
     client = as_user(lead)
     response = client.post(
         reverse("member_role", args=[evaluation.key, mine.pk]),
-        {"role": "observer"},
-        follow=True,
+        {f"m{mine.pk}-role": "observer", f"m{mine.pk}-reason": "Stepping back"},
     )
+    assert response.status_code == 400
     assert "at least one lead" in response.content.decode()
     response = client.post(
-        reverse("member_remove", args=[evaluation.key, mine.pk]), follow=True
+        reverse("member_remove", args=[evaluation.key, mine.pk]),
+        {f"x{mine.pk}-reason": "Leaving"},
     )
+    assert response.status_code == 400
     assert "last lead cannot be removed" in response.content.decode()
     mine.refresh_from_db()
     assert mine.role == Role.LEAD
@@ -129,8 +160,15 @@ def test_last_lead_can_be_neither_demoted_nor_removed(as_user, evaluation, membe
 def test_second_lead_allows_removing_the_first(as_user, evaluation, member):
     lead = member(Role.LEAD)
     other_lead = Membership.objects.get(user=member(Role.LEAD))
-    as_user(lead).post(reverse("member_remove", args=[evaluation.key, other_lead.pk]))
+    as_user(lead).post(
+        reverse("member_remove", args=[evaluation.key, other_lead.pk]),
+        {f"x{other_lead.pk}-reason": "Moved to another programme"},
+    )
     assert not Membership.objects.filter(pk=other_lead.pk).exists()
+    entry = AuditEntry.objects.get(
+        object_id=other_lead.pk, content_type__model="membership", action=2
+    )
+    assert entry.reason == "Moved to another programme"
 
 
 def test_member_of_another_evaluation_cannot_be_touched(as_user, evaluation, member):

@@ -1,0 +1,94 @@
+"""Audit entries as a person reads them: field names, "3 → 4", the reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.models import AuditEntry
+
+ACTIONS = {
+    AuditEntry.Action.CREATE: gettext_lazy("created"),
+    AuditEntry.Action.UPDATE: gettext_lazy("changed"),
+    AuditEntry.Action.DELETE: gettext_lazy("deleted"),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str
+    new: str
+    """For a list of people: ``old`` is who was removed, ``new`` who was added."""
+
+
+def _label(model, name: str) -> str:
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name.replace("_", " ")
+    label = str(getattr(field, "verbose_name", name))
+    return label[:1].upper() + label[1:]
+
+
+def _shown(model, name: str, value) -> str:
+    if value is None or value == "" or value == "None":
+        return "—"
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        field = None
+    choices = dict(field.flatchoices) if getattr(field, "flatchoices", None) else {}
+    if choices:
+        key = value
+        if isinstance(value, str) and value.isdigit():
+            key = int(value) if int(value) in choices else value
+        return str(choices.get(key, value))
+    if value is True or value == "True":
+        return _("yes")
+    if value is False or value == "False":
+        return _("no")
+    return str(value)
+
+
+def changes(entry: AuditEntry) -> list[Change]:
+    model = entry.content_type.model_class()
+    out = []
+    for name, value in (entry.changes or {}).items():
+        if model is None:
+            out.append(Change(name, "", str(value)))
+        elif isinstance(value, dict) and value.get("type") == "m2m":
+            names = ", ".join(value.get("objects", []))
+            added = value.get("operation") == "add"
+            out.append(
+                Change(
+                    _label(model, name), "" if added else names, names if added else ""
+                )
+            )
+        elif isinstance(value, list | tuple) and len(value) == 2:
+            old, new = value
+            if entry.action == AuditEntry.Action.CREATE:
+                old = None
+            if entry.action == AuditEntry.Action.DELETE:
+                new = None
+            out.append(
+                Change(
+                    _label(model, name),
+                    _shown(model, name, old),
+                    _shown(model, name, new),
+                )
+            )
+    return out
+
+
+def kind(entry: AuditEntry) -> str:
+    model = entry.content_type.model_class()
+    label = str(model._meta.verbose_name) if model else entry.content_type.model
+    return label[:1].upper() + label[1:]
+
+
+def action(entry: AuditEntry) -> str:
+    return str(ACTIONS.get(entry.action, entry.get_action_display()))
