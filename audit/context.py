@@ -57,6 +57,15 @@ def acting(user, *, cid: str | None = None):
         _actor.reset(tokens[0])
 
 
+def attributed(service_name: str, kwargs: dict):
+    """Around each outermost service call: a call made outside a request or job
+    (a command, the importer, a script) is the work of its ``by``."""
+    by = kwargs.get("by")
+    if _current_actor() is not None or not getattr(by, "is_authenticated", False):
+        return contextlib.nullcontext()
+    return acting(by)
+
+
 def new_cid(kind: str) -> str:
     return f"{kind}-{uuid.uuid4().hex[:16]}"
 

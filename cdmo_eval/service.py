@@ -17,8 +17,9 @@ REGISTRY: dict[str, Callable] = {}
 CALLS: Counter = Counter()
 """Dotted name → how often it was called in this process."""
 OBSERVERS: list[Callable] = []
-"""Callables of a service's name returning a context manager entered around each
-outermost service call (the test suite's audit completeness check)."""
+"""Callables of a service's name and keyword arguments returning a context manager
+entered around each outermost service call: the audit trail's attribution (the
+``by`` of a call made outside a request), the test suite's completeness check."""
 
 _depth = ContextVar("service_depth", default=0)
 
@@ -36,7 +37,7 @@ def service(func: Callable) -> Callable:
                 return func(*args, **kwargs)
             with contextlib.ExitStack() as stack:
                 for observer in OBSERVERS:
-                    stack.enter_context(observer(name))
+                    stack.enter_context(observer(name, kwargs))
                 return func(*args, **kwargs)
         finally:
             _depth.reset(token)

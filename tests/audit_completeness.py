@@ -98,7 +98,7 @@ def _m2m(sender, action, **kwargs):
 
 
 @contextlib.contextmanager
-def observe(name: str):
+def observe(name: str, kwargs: dict):
     call = Call(name)
     token = _current.set(call)
     try:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -51,6 +56,16 @@ def _shown(model, name: str, value) -> str:
         return _("yes")
     if value is False or value == "False":
         return _("no")
+    if isinstance(field, models.DateTimeField):
+        when = parse_datetime(str(value))
+        if when is not None:
+            if timezone.is_naive(when):
+                when = timezone.make_aware(when, dt.UTC)
+            return date_format(timezone.localtime(when), "j M Y H:i")
+    elif isinstance(field, models.DateField):
+        day = parse_date(str(value))
+        if day is not None:
+            return date_format(day, "j M Y")
     return str(value)
 
 

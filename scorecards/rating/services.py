@@ -115,21 +115,29 @@ def rating_save(
     if score is not None and score not in range(1, 6):
         raise ValidationError({"score": _("Choose a rating from 1 to 5.")})
     links = _check_rests_on(scorecard.candidate, rests_on)
+    # A draft is filled in without reasons; a reopened scorecard's changes are
+    # made for the reason the lead gave.
+    reason = (
+        _("Reopened: %(reason)s") % {"reason": locked.reopened_reason}
+        if locked.reopened_reason
+        else ""
+    )
     rating = Rating.objects.filter(scorecard=scorecard, criterion=criterion).first()
     if rating is None:
         if seen_version:
             raise StaleRating(Rating(score=None))
-        return Rating.objects.create(
-            candidate_id=scorecard.candidate_id,
-            criterion=criterion,
-            source=SCORECARD,
-            scorecard=scorecard,
-            score=score,
-            rationale=rationale.strip(),
-            counts=False,
-            rated_by=by,
-            **links,
-        )
+        with because(reason):
+            return Rating.objects.create(
+                candidate_id=scorecard.candidate_id,
+                criterion=criterion,
+                source=SCORECARD,
+                scorecard=scorecard,
+                score=score,
+                rationale=rationale.strip(),
+                counts=False,
+                rated_by=by,
+                **links,
+            )
     if seen_version != rating.version:
         raise StaleRating(rating)
     unchanged = (
@@ -153,7 +161,7 @@ def rating_save(
         raise StaleRating(Rating.objects.get(pk=rating.pk))
     before = {f: getattr(rating, f) for f in ("score", "rationale", *REST_FIELDS_ID)}
     rating.refresh_from_db()
-    audit.changed(rating, _differences(rating, before))
+    audit.changed(rating, _differences(rating, before), reason=reason)
     return rating
 
 

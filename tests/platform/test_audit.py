@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
+from django.urls import reverse
 
 from audit.models import AuditEntry
 from audit.registry import TRACKED
@@ -98,3 +99,62 @@ def test_no_command_deletes_the_trail(db):
 
     with pytest.raises(CommandError, match="append-only"):
         call_command("auditlogflush", "--yes")
+
+
+def test_an_erasure_leaves_no_personal_data_in_the_trail(db, as_user, member):
+    from partners.models import Contact
+    from partners.services import directory_save
+    from tests.factories import ContactFactory, InterviewFactory, UserFactory
+
+    lead = member("lead")
+    contact = ContactFactory(
+        name="Greta Example", title="Head of QA", email="greta@cdmo.example"
+    )
+    contact.title = "VP Quality"
+    directory_save(record=contact, by=lead)
+    interview = InterviewFactory(candidate__cdmo=contact.cdmo)
+    interview.interviewees.add(contact)
+    staff = UserFactory(is_staff=True)
+    url = reverse("contact_erase", args=[contact.cdmo.key, contact.pk])
+    client = as_user(staff)
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert Contact.objects.get(pk=contact.pk).name == "Greta Example"
+    response = client.post(url, {"reason": "Erasure request of 2 Dec 2026"})
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.name, contact.title, contact.email) == ("Erased contact", "", "")
+    entries = AuditEntry.objects.get_for_object(contact)
+    assert entries.filter(reason="Erasure request of 2 Dec 2026").exists()
+    trail = " ".join(
+        f"{e.object_repr} {e.changes} {e.serialized_data}"
+        for e in AuditEntry.objects.all()
+    )
+    for personal in ("Greta", "Head of QA", "VP Quality", "greta@"):
+        assert personal not in trail
+    assert f"contact {contact.key}" in trail  # the interview's entry names the key
+
+
+def test_a_member_may_not_erase(db, as_user, member):
+    from tests.factories import ContactFactory
+
+    contact = ContactFactory(name="Greta Example")
+    url = reverse("contact_erase", args=[contact.cdmo.key, contact.pk])
+    client = as_user(member("lead"))
+    assert client.post(url, {"reason": "r"}).status_code in (403, 404)
+    contact.refresh_from_db()
+    assert contact.name == "Greta Example"
+
+
+def test_the_admin_offers_no_add_change_or_delete_of_the_trail(db, admin_client):
+    EvaluationFactory()
+    entry = AuditEntry.objects.first()
+    base = "/admin/audit/auditentry/"
+    assert admin_client.get(base).status_code == 200
+    assert admin_client.get(base + "add/").status_code == 403
+    assert admin_client.post(base + f"{entry.pk}/delete/").status_code == 403
+    response = admin_client.post(
+        base, {"action": "delete_selected", "_selected_action": [entry.pk]}
+    )
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+    assert b"delete_selected" not in admin_client.get(base).content
+    assert response.status_code in (200, 302)
