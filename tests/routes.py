@@ -285,6 +285,10 @@ REPORTS_POST = "302 403 302 403 404 404 302"
 SCORERS_PAGE = "200 200 403 403 404 404 302"
 DIRECTORY_EDIT = "200 200 200 403 200 200 302"
 DIRECTORY_FORM = "400 400 400 403 400 400 302"
+# Changing a CDMO the world's evaluation weighs: staff, or an evidence-editing
+# role in an evaluation where it is a candidate (the stranger leads another one).
+CDMO_EDIT = "200 200 200 403 200 403 302"
+CDMO_FORM = "400 400 400 403 400 403 302"
 
 
 def _ev(w):
@@ -402,32 +406,32 @@ ROUTES: list[Route] = [
     Route(
         "cdmo_edit",
         args=lambda w: [w.cdmo.key],
-        get=DIRECTORY_EDIT,
-        post=DIRECTORY_FORM,
+        get=CDMO_EDIT,
+        post=CDMO_FORM,
     ),
     Route(
         "site_create",
         args=lambda w: [w.cdmo.key],
-        get=DIRECTORY_EDIT,
-        post=DIRECTORY_FORM,
+        get=CDMO_EDIT,
+        post=CDMO_FORM,
     ),
     Route(
         "site_edit",
         args=lambda w: [w.cdmo.key, w.site.pk],
-        get=DIRECTORY_EDIT,
-        post=DIRECTORY_FORM,
+        get=CDMO_EDIT,
+        post=CDMO_FORM,
     ),
     Route(
         "contact_create",
         args=lambda w: [w.cdmo.key],
-        get=DIRECTORY_EDIT,
-        post=DIRECTORY_FORM,
+        get=CDMO_EDIT,
+        post=CDMO_FORM,
     ),
     Route(
         "contact_edit",
         args=lambda w: [w.cdmo.key, w.contact.pk],
-        get=DIRECTORY_EDIT,
-        post=DIRECTORY_FORM,
+        get=CDMO_EDIT,
+        post=CDMO_FORM,
     ),
     Route(
         "contact_erase",

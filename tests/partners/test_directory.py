@@ -11,6 +11,7 @@ from tests.factories import (
     ContactFactory,
     EvaluationFactory,
     SiteFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +154,32 @@ def test_editor_role_in_one_evaluation_is_enough(as_user, member, cdmo):
     user = member(Role.OBSERVER)
     EvaluationFactory().memberships.create(user=user, role=Role.EVALUATOR)
     assert as_user(user).get(reverse("cdmo_create")).status_code == 200
+
+
+def test_a_cdmo_an_evaluation_weighs_is_edited_by_that_evaluations_editors(
+    as_user, member, cdmo, evaluation
+):
+    """Its name is printed in that evaluation's dashboard, reports and exports: an
+    evaluator elsewhere reads it but may not change it or its sites and contacts."""
+    CandidateFactory(evaluation=evaluation, cdmo=cdmo)
+    elsewhere = EvaluationFactory()
+    outside = UserFactory(username="elsewhere")
+    elsewhere.memberships.create(user=outside, role=Role.EVALUATOR)
+    client = as_user(outside)
+    for url, data, model in _write_requests(cdmo)[1:]:
+        before = list(model.objects.values())
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, data).status_code == 403, url
+        assert list(model.objects.values()) == before
+    assert Cdmo.objects.get(pk=cdmo.pk).name == "Acme Biologics"
+    detail = _page(client.get(reverse("cdmo_detail", args=[cdmo.key])))
+    assert reverse("cdmo_edit", args=[cdmo.key]) not in detail
+    # an evaluator of the evaluation that weighs it edits it
+    editor = as_user(member(Role.EVALUATOR))
+    url = reverse("cdmo_edit", args=[cdmo.key])
+    assert url in _page(editor.get(reverse("cdmo_detail", args=[cdmo.key])))
+    assert editor.post(url, _cdmo_data(key=cdmo.key)).status_code == 302
+    assert Cdmo.objects.get(pk=cdmo.pk).name == "Nordic Fill Finish"
 
 
 def test_anonymous_is_sent_to_sign_in(client, cdmo):
