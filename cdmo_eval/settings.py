@@ -110,6 +110,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
 AUDITLOG_CID_GETTER = "audit.context.current_cid"
 AUDITLOG_STORE_JSON_CHANGES = True
+# auditlog's own migrations create its LogEntry table even though the entry model
+# is swapped for ours; without them no unused table (with a key to users) exists.
+MIGRATION_MODULES = {"auditlog": None}
 AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 

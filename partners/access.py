@@ -19,7 +19,7 @@ from enum import StrEnum
 from operator import attrgetter
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
+from django.db.models import Exists, Model, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -209,7 +209,8 @@ def user_can(user, capability: Can, *, roles: set[str] | None = None) -> bool:
     - import a bundle (it creates an evaluation, so no existing one decides): staff,
       and anyone who leads at least one evaluation;
     - read the shared CDMO directory: staff and members of any evaluation;
-    - edit it: staff, and members whose role edits evidence somewhere;
+    - edit it: staff, and members whose role edits evidence somewhere (a CDMO
+      an evaluation weighs: `may_edit_cdmo`);
     - erase a contact's personal data: staff.
 
     ``roles``: the user's roles across their evaluations, when the caller already
@@ -248,9 +249,38 @@ def require_site(user, capability: Can) -> None:
     raise PermissionDenied(_("Your roles do not allow this."))
 
 
+def may_edit_cdmo(user, cdmo: Cdmo) -> bool:
+    """Change a CDMO, its sites or its contacts. What an evaluation weighs (its
+    name, sites and people are printed in that evaluation's pages, reports and
+    exports) is changed by staff or by an evidence-editing role in an evaluation
+    where the CDMO is a candidate; a CDMO that is a candidate nowhere yet, by
+    anyone who edits the directory (`user_can`). One query."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff:
+        return True
+    editing = [r for r in Role.values if role_can(r, Can.EDIT_EVIDENCE)]
+    mine = Membership.objects.filter(user=user, role__in=editing)
+    weighed, editor_there, editor_anywhere = (
+        Cdmo.objects.filter(pk=cdmo.pk)
+        .annotate(
+            weighed=Exists(Candidate.objects.filter(cdmo=OuterRef("pk"))),
+            there=Exists(mine.filter(evaluation__candidates__cdmo=OuterRef("pk"))),
+            anywhere=Exists(mine),
+        )
+        .values_list("weighed", "there", "anywhere")
+        .get()
+    )
+    return editor_there if weighed else editor_anywhere
+
+
 def get_cdmo_for(user, key: str, need: Can = Can.READ_DIRECTORY) -> Cdmo:
+    """A CDMO of the directory, to read (``READ_DIRECTORY``) or to change
+    (``EDIT_DIRECTORY``: `may_edit_cdmo`)."""
     require_site(user, need)
     cdmo = Cdmo.objects.filter(key=key).first()
     if cdmo is None:
         raise Http404("No such CDMO.")
+    if need == Can.EDIT_DIRECTORY and not may_edit_cdmo(user, cdmo):
+        raise PermissionDenied(_("Only the teams evaluating this CDMO may change it."))
     return cdmo

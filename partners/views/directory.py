@@ -15,7 +15,7 @@ from cdmo_eval.forms import ReasonForm, add_service_error, posted
 from cdmo_eval.pagination import paginate
 
 from .. import selectors, services
-from ..access import Can, get_cdmo_for, require_site, user_can
+from ..access import Can, get_cdmo_for, may_edit_cdmo, require_site, user_can
 from ..filters.directory import CdmoFilter
 from ..forms.directory import CdmoForm, ContactForm, SiteForm
 from ..models import DELIVERY_LEVELS, Cdmo, Contact, Site
@@ -73,7 +73,7 @@ def cdmo_detail(request, key):
             "has_culture": any(text for _label, text in culture),
             "candidacies": selectors.cdmo_candidacies_for(request.user, cdmo),
             "delivery_levels": DELIVERY_LEVELS,
-            "can_edit": user_can(request.user, Can.EDIT_DIRECTORY),
+            "can_edit": may_edit_cdmo(request.user, cdmo),
             "can_erase": user_can(request.user, Can.ERASE_PERSONAL_DATA),
         },
     )
