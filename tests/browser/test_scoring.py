@@ -1,5 +1,7 @@
 """Scoring in a real browser: keyboard-only scorecard, blind scoring, consensus."""
 
+import re
+
 from playwright.sync_api import expect
 
 from partners.models import Candidate
@@ -117,3 +119,54 @@ def test_autosave_survives_a_dropped_connection(demo, page, sign_in):
     expect(row.locator(".text-success")).to_be_visible(timeout=15_000)
     sc = Scorecard.objects.get(candidate=northbridge, evaluator__username="evaluator2")
     assert Rating.objects.filter(scorecard=sc).count() == 9
+
+
+def test_the_checklist_follows_each_row_and_submit_sends_what_is_on_screen(
+    demo, page, sign_in
+):
+    from scorecards.setup import services as setup_services
+    from scorecards.setup.selectors import selection_plan
+
+    northbridge = Candidate.objects.get(
+        evaluation__key="abx101-ds", cdmo__key="northbridge"
+    )
+    evan = northbridge.evaluation.memberships.get(user__username="evaluator").user
+    setup_services.conflict_declare(
+        plan=selection_plan(northbridge.evaluation),
+        evaluator=evan,
+        candidates=[],
+        text="",
+    )
+    sign_in("evaluator")
+    page.goto(f"/candidates/{northbridge.pk}/scorecard/")
+    checklist = page.locator("#submit-checklist")
+    expect(checklist).to_contain_text("23 things to finish before submitting")
+    rows = page.locator(".rating-row")
+    rows.nth(0).locator("input[type=radio][value='3']").check()
+    _wait_for_saves(page)
+    # the list follows the saved row, without a reload
+    expect(checklist).to_contain_text("22 things to finish before submitting")
+    first = rows.nth(1).locator("legend").inner_text()
+    checklist.get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(r"#crit-\d+$"))
+    assert first in checklist.get_by_role("link").first.inner_text()
+    for i in range(1, rows.count()):
+        rows.nth(i).locator("input[type=radio][value='4']").check()
+        _wait_for_saves(page)
+    expect(checklist).to_contain_text("ready to submit")
+    last = rows.nth(rows.count() - 1)
+    last.locator("input[type=radio][value='5']").check()
+    _wait_for_saves(page)
+    expect(checklist).to_contain_text("needs a rationale")
+    # typed and submitted at once: the delayed autosave has not run yet
+    last.locator("textarea").fill("Their QA head walked us through every CAPA.")
+    page.get_by_role("button", name="Submit scorecard").click()
+    expect(
+        page.get_by_text("Scorecard for Northbridge Biologics submitted")
+    ).to_be_visible()
+    sc = Scorecard.objects.get(candidate=northbridge, evaluator=evan)
+    assert sc.is_submitted
+    assert (
+        sc.ratings.get(score=5).rationale
+        == "Their QA head walked us through every CAPA."
+    )
