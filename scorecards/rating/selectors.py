@@ -295,6 +295,14 @@ def submit_problems(criteria, ratings) -> list[tuple[PlanCriterion, str, str]]:
     return problems
 
 
+def submit_checklist(scorecard: Scorecard) -> list[tuple[int, str]]:
+    """What is left before ``scorecard`` can be submitted: (criterion id, message)
+    each, for a list that links to the rows."""
+    ratings = {r.criterion_id: r for r in scorecard.ratings.all()}
+    criteria = scorecard_criteria(scorecard.plan)
+    return [(c.pk, m) for c, _w, m in submit_problems(criteria, ratings)]
+
+
 def missing_for_submit(scorecard: Scorecard) -> list[str]:
     """Problems that stop a scorecard from being submitted, one per criterion."""
     ratings = {r.criterion_id: r for r in scorecard.ratings.all()}

@@ -138,8 +138,6 @@ def rating_save(
                 rated_by=by,
                 **links,
             )
-    if seen_version != rating.version:
-        raise StaleRating(rating)
     unchanged = (
         rating.score == score
         and rating.rationale == rationale.strip()
@@ -149,7 +147,11 @@ def rating_save(
         )
     )
     if unchanged:
+        # What the editor shows is what is stored (an autosave of the same row
+        # landed first): nothing to write, nothing to refuse.
         return rating
+    if seen_version != rating.version:
+        raise StaleRating(rating)
     updated = Rating.objects.filter(pk=rating.pk, version=seen_version).update(
         score=score,
         rationale=rationale.strip(),

@@ -148,30 +148,42 @@ def scorecard(request, pk):
         if sc.is_submitted:
             messages.error(request, _("The scorecard is submitted and locked."))
             return redirect("scorecard", pk=candidate.pk)
-        for form in forms:
-            if not form.is_valid():
-                errors += 1
-                continue
-            _rating, message = _save_rating(form, sc, request.user)
-            if message:
-                form.add_error(None, message)
-                errors += 1
+        errors = _save_rows(forms, sc, request.user)
         if not errors:
             messages.success(request, _("Draft saved."))
             return redirect("scorecard", pk=candidate.pk)
+    return _scorecard_page(request, sc, forms, errors)
+
+
+def _scorecard_page(request, sc, forms, errors=0):
     return render(
         request,
         "scorecards/scorecard.html",
         {
-            "evaluation": evaluation,
-            "candidate": candidate,
+            "evaluation": sc.candidate.evaluation,
+            "candidate": sc.candidate,
             "scorecard": sc,
             "forms": forms,
-            "problems": selectors.missing_for_submit(sc) if sc.pk else [],
+            "problems": selectors.submit_checklist(sc) if sc.pk else [],
             "errors": errors,
         },
         status=400 if errors else 200,
     )
+
+
+def _save_rows(forms, sc, user) -> int:
+    """Save every posted row of the scorecard; returns how many were refused (each
+    form then carries its message)."""
+    errors = 0
+    for form in forms:
+        if not form.is_valid():
+            errors += 1
+            continue
+        _rating, message = _save_rating(form, sc, user)
+        if message:
+            form.add_error(None, message)
+            errors += 1
+    return errors
 
 
 @require_POST
@@ -212,14 +224,24 @@ def rating_autosave(request, pk, criterion_pk):
             "version": version,
             "state": state,
             "error": error,
+            "candidate": candidate,
+            "problems": selectors.submit_checklist(sc),
+            "checklist_oob": True,
         },
     )
 
 
 @require_POST
 def scorecard_submit(request, pk):
+    """Submit what the evaluator sees: the rows on screen are saved first, in the
+    same request (a rationale typed just before pressing Submit counts)."""
     sc = get_own_scorecard_for(request.user, pk)
     candidate = sc.candidate
+    if not sc.is_submitted and any(k.endswith("-score") for k in request.POST):
+        forms = _rating_forms(request, sc, candidate, request.POST)
+        errors = _save_rows(forms, sc, request.user)
+        if errors:
+            return _scorecard_page(request, sc, forms, errors)
     try:
         services.scorecard_submit(scorecard=sc, by=request.user)
     except ValidationError as exc:
