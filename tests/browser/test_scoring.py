@@ -81,7 +81,14 @@ def test_blind_scoring_end_to_end(demo, page, sign_in, browser):
     sign_in("lead")
     page.goto(f"/candidates/{northbridge.pk}/consensus/")
     expect(page.locator("tr.table-warning").first).to_be_visible()
-    page.get_by_role("link", name="Inspection history of the bulk site").click()
+    # consensus is recorded from the disagreeing row itself
+    expect(page.get_by_role("heading", name="Record a consensus")).to_have_count(0)
+    row = page.locator(
+        "tr.table-warning", has_text="Inspection history of the bulk site"
+    )
+    row.get_by_role(
+        "link", name="Record consensus on Inspection history of the bulk site"
+    ).click()
     page.get_by_label("Consensus rating").select_option("4")
     page.get_by_role("button", name="Record consensus").click()
     expect(page.get_by_text("This field is required.")).to_be_visible()
