@@ -176,3 +176,44 @@ def test_the_checklist_follows_each_row_and_submit_sends_what_is_on_screen(
         sc.ratings.get(score=5).rationale
         == "Their QA head walked us through every CAPA."
     )
+
+
+def test_an_evaluator_reaches_the_scorecard_in_one_click_and_viewing_creates_none(
+    demo, page, sign_in
+):
+    from scorecards.setup import services as setup_services
+    from scorecards.setup.selectors import selection_plan
+
+    northbridge = Candidate.objects.get(
+        evaluation__key="abx101-ds", cdmo__key="northbridge"
+    )
+    evan = northbridge.evaluation.memberships.get(user__username="evaluator").user
+    setup_services.conflict_declare(
+        plan=selection_plan(northbridge.evaluation),
+        evaluator=evan,
+        candidates=[],
+        text="",
+    )
+    sign_in("evaluator")
+    link = "Your scorecard for Northbridge Biologics"
+    for start in (
+        "/evaluations/abx101-ds/candidates/",
+        "/evaluations/abx101-ds/dashboard/",
+    ):
+        page.goto(start)
+        page.get_by_role("link", name=link).click()
+        expect(
+            page.get_by_role("heading", name="Your scorecard · Northbridge Biologics")
+        ).to_be_visible()
+    page.goto("/evaluations/abx101-ds/scoring/")
+    page.get_by_role("link", name="Start Northbridge Biologics").click()
+    expect(
+        page.get_by_role("heading", name="Your scorecard · Northbridge Biologics")
+    ).to_be_visible()
+    # looking is not starting: nobody sees a "draft 0/23" for Evan
+    assert not Scorecard.objects.filter(evaluator=evan).exists()
+    page.locator(".rating-row").first.locator("input[type=radio][value='3']").check()
+    _wait_for_saves(page)
+    # a scorecard exists from its first saved rating
+    sc = Scorecard.objects.get(evaluator=evan, candidate=northbridge)
+    assert sc.ratings.count() == 1
