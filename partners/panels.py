@@ -26,6 +26,10 @@ SLOTS = {
     "candidate.actions": "the candidate (its evaluation's membership attached)",
     "candidate.sections": "the candidate",
     "evidence.sections": "an interview or a site visit",
+    "candidate_list.row_actions": (
+        "the candidates of a list page (a row slot: build returns a context per "
+        "candidate id, read in a fixed number of queries for the whole page)"
+    ),
 }
 
 
@@ -74,4 +78,15 @@ def render_slot(slot: str, request: HttpRequest, obj=None) -> list[Rendered]:
             continue
         html = render_to_string(panel.template, context, request=request)
         out.append(Rendered(html, str(panel.nav_label), panel.anchor))
+    return out
+
+
+def render_rows(slot: str, request: HttpRequest, objs) -> dict[int, list[SafeString]]:
+    """A row slot's panels for each of ``objs``: their ``build`` is called once
+    with all of them and returns {pk: context} for the rows it adds to."""
+    out: dict[int, list[SafeString]] = defaultdict(list)
+    objs = list(objs)
+    for panel in _registry.get(slot, ()):
+        for pk, context in (panel.build(request, objs) or {}).items():
+            out[pk].append(render_to_string(panel.template, context, request=request))
     return out

@@ -121,6 +121,20 @@ def get_own_scorecard_for(user, candidate_pk: int) -> Scorecard:
     return scorecard
 
 
+def get_own_scorecard_or_new(user, candidate_pk: int) -> Scorecard:
+    """As `get_own_scorecard_for`, but a scorer who has none yet gets an unsaved
+    one to fill in: a scorecard exists from its first saved rating
+    (`rating.services.scorecard_start`), not from a look at the page."""
+    candidate = get_candidate_for(user, candidate_pk, Can.SCORE)
+    plan = selection_plan(candidate.evaluation)
+    scorecard = Scorecard.objects.filter(
+        plan=plan, candidate=candidate, evaluator=user
+    ).first() or Scorecard(plan=plan, candidate=candidate, evaluator=user)
+    scorecard.candidate = candidate
+    scorecard.plan = plan
+    return scorecard
+
+
 def get_scorecard_criterion(plan: ScoringPlan, pk: int) -> PlanCriterion:
     """A criterion of the plan that scorecards rate, else 404."""
     criterion = (

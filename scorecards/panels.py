@@ -85,7 +85,23 @@ def _import_action(request, evaluations) -> dict | None:
     return {}
 
 
+def _scorecard_links(request, candidates) -> dict:
+    """A link to the viewer's own scorecard on each row, for those who score."""
+    if not candidates:
+        return {}
+    if not may(candidates[0].evaluation, Can.SCORE):
+        return {}
+    return {c.pk: {"candidate": c} for c in candidates}
+
+
 def register_panels() -> None:
+    register(
+        Panel(
+            slot="candidate_list.row_actions",
+            template="scorecards/_scorecard_link.html",
+            build=_scorecard_links,
+        )
+    )
     register(
         Panel(
             slot="candidate.actions",

@@ -15,7 +15,7 @@ from .. import selectors, services
 from ..access import Can, get_candidate_for, get_evaluation_for, role_can
 from ..filters.evidence import CandidateFilter
 from ..forms.evidence import CandidateAddForm, CandidateEditForm, StageForm
-from ..panels import render_slot
+from ..panels import render_rows, render_slot
 
 
 @require_safe
@@ -25,6 +25,11 @@ def candidate_list(request, key):
         request.GET, queryset=selectors.candidate_rows(evaluation)
     )
     page = paginate(request, filterset.qs)
+    for candidate in page.object_list:
+        candidate.evaluation = evaluation  # with the viewer's membership
+    actions = render_rows("candidate_list.row_actions", request, page.object_list)
+    for candidate in page.object_list:
+        candidate.row_actions = actions.get(candidate.pk, [])
     return render(
         request,
         "partners/candidate_list.html",

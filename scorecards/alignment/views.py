@@ -44,6 +44,7 @@ def dashboard(request, key):
                 _("Category scores by candidate (0–100)"),
             ),
             "can_what_if": role_can(evaluation.membership.role, Can.WHAT_IF),
+            "can_score": role_can(evaluation.membership.role, Can.SCORE),
             "can_report": reports_allowed(evaluation),
         },
     )

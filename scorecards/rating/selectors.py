@@ -70,7 +70,7 @@ def rests_on_value(rating: Rating) -> str:
 
 
 def my_ratings(scorecard: Scorecard | None) -> dict[int, Rating]:
-    if scorecard is None:
+    if scorecard is None or scorecard.pk is None:
         return {}
     return {r.criterion_id: r for r in scorecard.ratings.all()}
 
@@ -297,8 +297,10 @@ def submit_problems(criteria, ratings) -> list[tuple[PlanCriterion, str, str]]:
 
 def submit_checklist(scorecard: Scorecard) -> list[tuple[int, str]]:
     """What is left before ``scorecard`` can be submitted: (criterion id, message)
-    each, for a list that links to the rows."""
-    ratings = {r.criterion_id: r for r in scorecard.ratings.all()}
+    each, for a list that links to the rows (all of them for one not begun)."""
+    ratings = (
+        {r.criterion_id: r for r in scorecard.ratings.all()} if scorecard.pk else {}
+    )
     criteria = scorecard_criteria(scorecard.plan)
     return [(c.pk, m) for c, _w, m in submit_problems(criteria, ratings)]
 

@@ -29,7 +29,7 @@ from partners.evidence import kind_of
 from partners.models import Evaluation
 
 from ..access import (
-    get_own_scorecard_for,
+    get_own_scorecard_or_new,
     get_rated_criterion,
     get_scorecard_criterion,
     get_scorecard_for,
@@ -122,25 +122,19 @@ def _save_rating(form, scorecard, user) -> tuple[Rating | None, str | None]:
 
 @require_http_methods(["GET", "POST"])
 def scorecard(request, pk):
-    candidate = get_candidate_for(request.user, pk, Can.SCORE)
-    evaluation = candidate.evaluation
-    try:
-        sc = services.scorecard_start(
-            plan=setup_selectors.selection_plan(evaluation),
-            candidate=candidate,
-            evaluator=request.user,
+    sc = get_own_scorecard_or_new(request.user, pk)
+    candidate, evaluation = sc.candidate, sc.candidate.evaluation
+    if sc.pk is None:
+        blocker = setup_selectors.scoring_blocker(
+            plan=sc.plan, candidate=candidate, evaluator=request.user
         )
-    except services.ScoringBlocked as exc:  # not declared, a conflict, not open
-        return render(
-            request,
-            "scorecards/scorecard_blocked.html",
-            {
-                "evaluation": evaluation,
-                "candidate": candidate,
-                "blocker": " ".join(exc.messages),
-            },
-            status=403,
-        )
+        if blocker:  # not declared, a conflict, scoring not open
+            return render(
+                request,
+                "scorecards/scorecard_blocked.html",
+                {"evaluation": evaluation, "candidate": candidate, "blocker": blocker},
+                status=403,
+            )
     data = request.POST if request.method == "POST" else None
     forms = _rating_forms(request, sc, candidate, data)
     errors = 0
@@ -148,7 +142,7 @@ def scorecard(request, pk):
         if sc.is_submitted:
             messages.error(request, _("The scorecard is submitted and locked."))
             return redirect("scorecard", pk=candidate.pk)
-        errors = _save_rows(forms, sc, request.user)
+        sc, errors = _save_rows(forms, sc, request.user)
         if not errors:
             messages.success(request, _("Draft saved."))
             return redirect("scorecard", pk=candidate.pk)
@@ -164,36 +158,58 @@ def _scorecard_page(request, sc, forms, errors=0):
             "candidate": sc.candidate,
             "scorecard": sc,
             "forms": forms,
-            "problems": selectors.submit_checklist(sc) if sc.pk else [],
+            "problems": selectors.submit_checklist(sc),
             "errors": errors,
         },
         status=400 if errors else 200,
     )
 
 
-def _save_rows(forms, sc, user) -> int:
-    """Save every posted row of the scorecard; returns how many were refused (each
-    form then carries its message)."""
+def _begin(sc, user):
+    """The scorecard, saved from its first rating on (`scorecard_start` checks the
+    declaration, conflicts and that scoring is open)."""
+    if sc.pk is not None:
+        return sc
+    return services.scorecard_start(
+        plan=sc.plan, candidate=sc.candidate, evaluator=user
+    )
+
+
+def _save_rows(forms, sc, user):
+    """Save every posted row of the scorecard; returns the scorecard (begun if a
+    row was rated) and how many rows were refused (each form then carries its
+    message)."""
     errors = 0
     for form in forms:
         if not form.is_valid():
             errors += 1
             continue
+        if form.cleaned_data["chosen"]:
+            try:
+                sc = _begin(sc, user)
+            except services.ScoringBlocked as exc:
+                form.add_error(None, " ".join(exc.messages))
+                errors += 1
+                continue
         _rating, message = _save_rating(form, sc, user)
         if message:
             form.add_error(None, message)
             errors += 1
-    return errors
+    return sc, errors
 
 
 @require_POST
 def rating_autosave(request, pk, criterion_pk):
     """htmx: save one row of the scorecard and return its status."""
-    sc = get_own_scorecard_for(request.user, pk)
+    sc = get_own_scorecard_or_new(request.user, pk)
     candidate = sc.candidate
     criterion = get_scorecard_criterion(sc.plan, criterion_pk)
     choices, evidence = selectors.evidence_choices(candidate)
-    rating = Rating.objects.filter(scorecard=sc, criterion=criterion).first()
+    rating = (
+        Rating.objects.filter(scorecard=sc, criterion=criterion).first()
+        if sc.pk
+        else None
+    )
     form = RatingForm(
         request.POST,
         criterion=criterion,
@@ -205,7 +221,15 @@ def rating_autosave(request, pk, criterion_pk):
     version = form.data.get(form.add_prefix("version"))
     if form.is_valid():
         form.rating = rating
-        rating, error = _save_rating(form, sc, request.user)
+        if form.cleaned_data["chosen"]:
+            try:
+                sc = _begin(sc, request.user)
+            except services.ScoringBlocked as exc:
+                form.add_error(None, " ".join(exc.messages))
+        if form.errors:
+            rating, error = None, " ".join(form.non_field_errors())
+        else:
+            rating, error = _save_rating(form, sc, request.user)
         if error:
             state = "error"
         elif form.cleaned_data["chosen"]:
@@ -235,13 +259,16 @@ def rating_autosave(request, pk, criterion_pk):
 def scorecard_submit(request, pk):
     """Submit what the evaluator sees: the rows on screen are saved first, in the
     same request (a rationale typed just before pressing Submit counts)."""
-    sc = get_own_scorecard_for(request.user, pk)
+    sc = get_own_scorecard_or_new(request.user, pk)
     candidate = sc.candidate
     if not sc.is_submitted and any(k.endswith("-score") for k in request.POST):
         forms = _rating_forms(request, sc, candidate, request.POST)
-        errors = _save_rows(forms, sc, request.user)
+        sc, errors = _save_rows(forms, sc, request.user)
         if errors:
             return _scorecard_page(request, sc, forms, errors)
+    if sc.pk is None:
+        messages.error(request, _("Rate the criteria before submitting."))
+        return redirect("scorecard", pk=candidate.pk)
     try:
         services.scorecard_submit(scorecard=sc, by=request.user)
     except ValidationError as exc:

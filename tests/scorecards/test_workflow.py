@@ -47,7 +47,8 @@ def test_evaluator_must_declare_before_the_first_scorecard(candidate, member, as
     )
     assert response.status_code == 302
     assert client.get(reverse("scorecard", args=[candidate.pk])).status_code == 200
-    assert Scorecard.objects.filter(evaluator=evaluator).count() == 1
+    # looking is not starting: the scorecard exists from its first saved rating
+    assert not Scorecard.objects.filter(evaluator=evaluator).exists()
 
 
 def test_declared_conflict_blocks_until_the_lead_overrides(
@@ -297,11 +298,16 @@ def test_someone_else_cannot_write_into_my_scorecard(
     with pytest.raises(Http404):
         get_own_scorecard_for(other, candidate.pk)
     client = as_user(other)
+    # their autosave and submit act on a scorecard of their own, begun by it
     assert (
-        autosave(client, candidate, criterion, 1, rationale="theirs").status_code == 404
+        autosave(client, candidate, criterion, 1, rationale="theirs").status_code == 200
     )
+    theirs = Scorecard.objects.get(candidate=candidate, evaluator=other)
+    assert theirs.pk != sc.pk
     submit = reverse("scorecard_submit", args=[candidate.pk])
-    assert client.post(submit).status_code == 404
+    assert client.post(submit).status_code == 302
+    theirs.refresh_from_db()
+    assert not theirs.is_submitted  # 22 criteria are not rated yet
     rating = Rating.objects.get(scorecard=sc, criterion=criterion)
     assert (rating.score, rating.rationale, rating.rated_by) == (3, "mine", mine)
     assert not sc.ratings.exclude(rated_by=mine).exists()
