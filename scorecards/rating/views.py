@@ -98,12 +98,18 @@ def _rating_forms(request, scorecard, candidate, data=None):
     return forms
 
 
-def _save_rating(form, scorecard, user) -> tuple[Rating | None, str | None]:
-    """Save one row; returns (rating, error message)."""
+def _save_rating(form, scorecard, user):
+    """Save one row, beginning the scorecard with its first rating
+    (`scorecard_start` checks the declaration, conflicts and that scoring is
+    open); returns (scorecard, rating, error message)."""
     data = form.cleaned_data
     if not data["chosen"]:
-        return form.rating, None
+        return scorecard, form.rating, None
     try:
+        if scorecard.pk is None:
+            scorecard = services.scorecard_start(
+                plan=scorecard.plan, candidate=scorecard.candidate, evaluator=user
+            )
         rating = services.rating_save(
             scorecard=scorecard,
             criterion=form.criterion,
@@ -114,10 +120,10 @@ def _save_rating(form, scorecard, user) -> tuple[Rating | None, str | None]:
             by=user,
         )
     except services.StaleRating as exc:
-        return exc.rating if exc.rating.pk else None, str(exc)
-    except ValidationError as exc:
-        return form.rating, " ".join(exc.messages)
-    return rating, None
+        return scorecard, (exc.rating if exc.rating.pk else None), str(exc)
+    except ValidationError as exc:  # ScoringBlocked included
+        return scorecard, form.rating, " ".join(exc.messages)
+    return scorecard, rating, None
 
 
 @require_http_methods(["GET", "POST"])
@@ -165,16 +171,6 @@ def _scorecard_page(request, sc, forms, errors=0):
     )
 
 
-def _begin(sc, user):
-    """The scorecard, saved from its first rating on (`scorecard_start` checks the
-    declaration, conflicts and that scoring is open)."""
-    if sc.pk is not None:
-        return sc
-    return services.scorecard_start(
-        plan=sc.plan, candidate=sc.candidate, evaluator=user
-    )
-
-
 def _save_rows(forms, sc, user):
     """Save every posted row of the scorecard; returns the scorecard (begun if a
     row was rated) and how many rows were refused (each form then carries its
@@ -184,14 +180,7 @@ def _save_rows(forms, sc, user):
         if not form.is_valid():
             errors += 1
             continue
-        if form.cleaned_data["chosen"]:
-            try:
-                sc = _begin(sc, user)
-            except services.ScoringBlocked as exc:
-                form.add_error(None, " ".join(exc.messages))
-                errors += 1
-                continue
-        _rating, message = _save_rating(form, sc, user)
+        sc, _rating, message = _save_rating(form, sc, user)
         if message:
             form.add_error(None, message)
             errors += 1
@@ -221,15 +210,7 @@ def rating_autosave(request, pk, criterion_pk):
     version = form.data.get(form.add_prefix("version"))
     if form.is_valid():
         form.rating = rating
-        if form.cleaned_data["chosen"]:
-            try:
-                sc = _begin(sc, request.user)
-            except services.ScoringBlocked as exc:
-                form.add_error(None, " ".join(exc.messages))
-        if form.errors:
-            rating, error = None, " ".join(form.non_field_errors())
-        else:
-            rating, error = _save_rating(form, sc, request.user)
+        sc, rating, error = _save_rating(form, sc, request.user)
         if error:
             state = "error"
         elif form.cleaned_data["chosen"]:
