@@ -6,12 +6,16 @@ module adds the rules of scoring on top of them:
 - a scorecard is acted on by its evaluator, and by the lead (`Can.MANAGE`);
 - **blind scoring**: while scoring is being set up or under way, an evaluator sees
   other people's ratings of a candidate only once their own scorecard for it is
-  submitted;
+  submitted, and the ranking (ranks, rank ranges, P(first), the sensitivity
+  verdict, standings, any order by score) only once they have submitted every
+  candidate they may score (`results_sight`);
 - reports show every evaluator's ratings: procurement and the lead (`Can.EXPORT`)
   request and read them, evaluators only once scoring is closed;
 - bundles: leads download one (`Can.MANAGE`); who may import one is site-wide
   (`Can.IMPORT_BUNDLES`).
 """
+
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -83,6 +87,46 @@ def visible_rating_candidates(user, plan: ScoringPlan) -> set[int] | None:
             plan=plan, evaluator=user, status=Scorecard.Status.SUBMITTED
         ).values_list("candidate_id", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class Sight:
+    """What a reader may see of a plan's results (`results_sight`)."""
+
+    candidates: frozenset[int] | None
+    """Whose ratings and results; None: every candidate's."""
+    ranking: bool
+    """Ranks, rank ranges, P(first), the sensitivity verdict, standings and any
+    order derived from scores. Without it, results are listed by candidate name."""
+
+    def shows(self, candidate_id: int) -> bool:
+        return self.candidates is None or candidate_id in self.candidates
+
+
+EVERYTHING = Sight(candidates=None, ranking=True)
+
+
+def results_sight(user, plan: ScoringPlan) -> Sight:
+    """What ``user`` may see of the plan's results. Every page, partial, export and
+    API that shows results asks here (three queries at most).
+
+    A blind evaluator sees a candidate's results once their scorecard for it is
+    submitted, and the ranking once they have submitted every candidate they may
+    score (all but those they declared a conflict on that stands): three ranks out
+    of four, or a single "rank 1", would name the hidden candidate's place.
+    """
+    submitted = visible_rating_candidates(user, plan)
+    if submitted is None:
+        return EVERYTHING
+    conflicted = ConflictDeclaration.objects.filter(
+        plan=plan, evaluator=user, candidate__isnull=False, overridden_at__isnull=True
+    ).values("candidate_id")
+    unsubmitted = (
+        Candidate.objects.filter(evaluation_id=plan.evaluation_id)
+        .exclude(pk__in=conflicted)
+        .exclude(pk__in=submitted)
+    )
+    return Sight(candidates=frozenset(submitted), ranking=not unsubmitted.exists())
 
 
 # --- scorecards, conflicts, consensus ------------------------------------------------

@@ -112,6 +112,9 @@ class Dashboard:
     rows: list = field(default_factory=list)
     categories: list = field(default_factory=list)
     hidden: set = field(default_factory=set)  # candidate ids masked by blind scoring
+    ranking: bool = True
+    """Ranks, P(first), standings, sensitivity and rank order may be shown
+    (`scorecards.access.Sight.ranking`); otherwise rows are listed by name."""
 
     @property
     def stale(self) -> bool:
@@ -119,17 +122,25 @@ class Dashboard:
 
     @property
     def visible_rows(self) -> list:
-        return [r for r in self.rows if r.candidate_id not in self.hidden]
+        rows = [r for r in self.rows if r.candidate_id not in self.hidden]
+        return rows if self.ranking else sorted(rows, key=_by_name)
 
     @property
     def listed_rows(self) -> list:
         """Visible rows in rank order, then the hidden ones by name: listing hidden
-        candidates in rank order would give the ranking away."""
+        candidates in rank order would give the ranking away. Without the ranking,
+        every row by name."""
+        if not self.ranking:
+            return sorted(self.rows, key=_by_name)
         hidden = [r for r in self.rows if r.candidate_id in self.hidden]
-        return self.visible_rows + sorted(hidden, key=lambda r: r.candidate.cdmo.name)
+        return self.visible_rows + sorted(hidden, key=_by_name)
 
     def chart_series(self) -> list:
         return [(r.candidate.cdmo.name, r.categories) for r in self.visible_rows]
+
+
+def _by_name(row) -> tuple:
+    return (row.candidate.cdmo.name.casefold(), row.candidate_id)
 
 
 def state_for(plan: ScoringPlan) -> AlignmentState | None:
@@ -158,11 +169,14 @@ def current_results(
     return state, run, rows
 
 
-def dashboard(plan: ScoringPlan, *, visible: set[int] | None) -> Dashboard:
+def dashboard(
+    plan: ScoringPlan, *, visible: set[int] | None, ranking: bool = True
+) -> Dashboard:
     """The current results of a plan (3 queries whatever the size).
 
     ``visible``: the candidates whose results the viewer may see (blind scoring);
-    None means all. Others are listed by name only.
+    None means all. Others are listed by name only. ``ranking``: whether the viewer
+    may see the ranking (`scorecards.access.results_sight`).
     """
     state, run, rows = current_results(plan)
     for row in rows:
@@ -175,6 +189,7 @@ def dashboard(plan: ScoringPlan, *, visible: set[int] | None) -> Dashboard:
         hidden=set()
         if visible is None
         else {r.candidate_id for r in rows if r.candidate_id not in visible},
+        ranking=ranking,
     )
 
 

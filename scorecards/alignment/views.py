@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from cdmo_eval.forms import add_service_error, posted
 from partners.access import Can, get_candidate_for, get_evaluation_for, role_can
 
-from ..access import ratings_visible, reports_allowed, visible_rating_candidates
+from ..access import reports_allowed, results_sight
 from ..charts import category_chart_svg
 from ..models import PlanCategory
 from ..scoring import InvalidEvaluation, compute
@@ -31,7 +31,8 @@ def _chart(categories, series, title):
 def dashboard(request, key):
     evaluation = get_evaluation_for(request.user, key)
     plan = selection_plan(evaluation)
-    data = read.dashboard(plan, visible=visible_rating_candidates(request.user, plan))
+    sight = results_sight(request.user, plan)
+    data = read.dashboard(plan, visible=sight.candidates, ranking=sight.ranking)
     return render(
         request,
         "scorecards/dashboard.html",
@@ -75,7 +76,8 @@ def candidate_alignment(request, pk):
     candidate = get_candidate_for(request.user, pk)
     evaluation = candidate.evaluation
     plan = selection_plan(evaluation)
-    visible = ratings_visible(request.user, plan, candidate.pk)
+    sight = results_sight(request.user, plan)
+    visible = sight.shows(candidate.pk)
     row = read.candidate_result(candidate, plan) if visible else None
     parts = read.breakdown(row, plan) if row else []
     if row is not None:
@@ -87,6 +89,7 @@ def candidate_alignment(request, pk):
             "evaluation": evaluation,
             "candidate": candidate,
             "visible": visible,
+            "ranking": sight.ranking,
             "row": row,
             "parts": parts,
             "state": read.state_for(plan),

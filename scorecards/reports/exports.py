@@ -1,10 +1,11 @@
 """Tables procurement takes into spreadsheets: the ranking, the criterion scores per
 candidate and the findings register, as CSV or XLSX.
 
-Blind scoring applies: ``visible`` (`scorecards.access.visible_rating_candidates`)
-limits the ranking and the criterion scores to the candidates whose ratings the
-reader may see (None: all). Findings are evidence, not ratings, and every member
-reads them on the findings register already.
+Blind scoring applies: ``sight`` (`scorecards.access.results_sight`) limits the
+ranking and the criterion scores to the candidates whose ratings the reader may
+see; a reader who may not see the ranking yet gets the candidates by name, without
+rank, standing, P(first) or rank range columns. Findings are evidence, not
+ratings, and every member reads them on the findings register already.
 
 Text cells are formula-safe: a CSV cell starting with ``= + - @`` (or a tab or a
 carriage return) is prefixed with an apostrophe, as the findings register does; an
@@ -27,6 +28,7 @@ from cdmo_eval.spreadsheets import csv_safe
 from partners.models import Evaluation
 from partners.selectors import evaluation_findings
 
+from ..access import Sight
 from ..alignment.models import attach_criteria
 from ..setup.selectors import plan_categories, selection_plan
 from .context import current_alignment
@@ -39,58 +41,53 @@ class Table:
     rows: list[list]
 
 
-def _visible(rows, visible: set[int] | None):
-    return [r for r in rows if visible is None or r.candidate_id in visible]
+def _visible(rows, sight: Sight) -> list:
+    shown = [r for r in rows if sight.shows(r.candidate_id)]
+    if sight.ranking:
+        return shown
+    return sorted(shown, key=lambda r: (r.candidate.cdmo.name.casefold(), r.pk))
 
 
-def ranking_table(evaluation: Evaluation, visible: set[int] | None) -> Table:
+RANKING_COLUMNS = {
+    "rank": lambda r: r.rank,
+    "cdmo": lambda r: r.candidate.cdmo.key,
+    "candidate": lambda r: r.candidate.cdmo.name,
+    "qualified": lambda r: "yes" if r.qualified else "no",
+    "overall": lambda r: r.overall,
+    "standing": lambda r: r.standing,
+    "confidence": lambda r: r.confidence,
+    "coverage": lambda r: r.coverage,
+    "consistency": lambda r: r.consistency,
+    "p_first": lambda r: r.p_first,
+    "rank_low": lambda r: r.rank_low,
+    "rank_high": lambda r: r.rank_high,
+    "flags": lambda r: "; ".join(f["code"] for f in r.flags),
+}
+PLACE_COLUMNS = {"rank", "standing", "p_first", "rank_low", "rank_high"}
+"""What a reader who may not see the ranking yet does not get."""
+
+
+def ranking_table(evaluation: Evaluation, sight: Sight) -> Table:
     alignment = current_alignment(evaluation)
     computed = alignment.run.computed_at.isoformat() if alignment.run else ""
+    columns = {
+        name: get
+        for name, get in RANKING_COLUMNS.items()
+        if sight.ranking or name not in PLACE_COLUMNS
+    }
     rows = [
-        [
-            r.rank,
-            r.candidate.cdmo.key,
-            r.candidate.cdmo.name,
-            "yes" if r.qualified else "no",
-            r.overall,
-            r.standing,
-            r.confidence,
-            r.coverage,
-            r.consistency,
-            r.p_first,
-            r.rank_low,
-            r.rank_high,
-            "; ".join(f["code"] for f in r.flags),
-            alignment.fingerprint,
-            computed,
-        ]
-        for r in _visible(alignment.rows, visible)
+        [get(r) for get in columns.values()] + [alignment.fingerprint, computed]
+        for r in _visible(alignment.rows, sight)
     ]
-    headers = [
-        "rank",
-        "cdmo",
-        "candidate",
-        "qualified",
-        "overall",
-        "standing",
-        "confidence",
-        "coverage",
-        "consistency",
-        "p_first",
-        "rank_low",
-        "rank_high",
-        "flags",
-        "input_fingerprint",
-        "computed_at",
-    ]
+    headers = [*columns, "input_fingerprint", "computed_at"]
     return Table("ranking", headers, rows)
 
 
-def criteria_table(evaluation: Evaluation, visible: set[int] | None) -> Table:
+def criteria_table(evaluation: Evaluation, sight: Sight) -> Table:
     alignment = current_alignment(evaluation)
     categories = plan_categories(selection_plan(evaluation))
     rows = []
-    shown = _visible(alignment.rows, visible)
+    shown = _visible(alignment.rows, sight)
     attach_criteria(shown)
     for r in shown:
         for category in categories:
@@ -125,7 +122,7 @@ def criteria_table(evaluation: Evaluation, visible: set[int] | None) -> Table:
     return Table("criteria", headers, rows)
 
 
-def findings_table(evaluation: Evaluation, visible: set[int] | None) -> Table:
+def findings_table(evaluation: Evaluation, sight: Sight) -> Table:
     # The findings register's columns, so both exports read alike.
     from partners.views.evidence import CSV_COLUMNS
 
@@ -144,6 +141,15 @@ TABLES: dict[str, tuple[Callable[..., Table], str]] = {
     "criteria": (criteria_table, _("Criterion scores")),
     "findings": (findings_table, _("Findings register")),
 }
+
+
+def table_labels(sight: Sight) -> list[tuple[str, str]]:
+    """The export tables as a reader is offered them: before they may see the
+    ranking, the ranking table is their scores by candidate name."""
+    return [
+        (name, label if sight.ranking or name != "ranking" else _("Scores by name"))
+        for name, (_build, label) in TABLES.items()
+    ]
 
 
 def to_csv(table: Table) -> bytes:

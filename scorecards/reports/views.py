@@ -12,11 +12,12 @@ from partners.access import get_evaluation_for
 from partners.models import Candidate
 
 from ..access import (
+    EVERYTHING,
     get_report_candidate_for,
     get_report_evaluation_for,
     get_report_job_for,
     reports_allowed,
-    visible_rating_candidates,
+    results_sight,
 )
 from ..setup.selectors import selection_plan
 from . import exports, selectors, services
@@ -114,7 +115,12 @@ def report_list(request, key):
             "allowed": allowed,
             "page_obj": page,
             "candidates": candidates,
-            "tables": [(name, label) for name, (_fn, label) in exports.TABLES.items()],
+            # Those allowed reports are never blind.
+            "tables": exports.table_labels(
+                EVERYTHING
+                if allowed
+                else results_sight(request.user, selection_plan(evaluation))
+            ),
         },
     )
 
@@ -125,10 +131,7 @@ def report_export(request, key, table, fmt):
     if table not in exports.TABLES or fmt not in CONTENT_TYPES:
         raise Http404
     build, _label = exports.TABLES[table]
-    data = build(
-        evaluation,
-        visible_rating_candidates(request.user, selection_plan(evaluation)),
-    )
+    data = build(evaluation, results_sight(request.user, selection_plan(evaluation)))
     body = exports.to_csv(data) if fmt == "csv" else exports.to_xlsx(data)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = (

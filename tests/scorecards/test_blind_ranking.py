@@ -152,12 +152,14 @@ def _pages(world, user, candidates):
                 continue
             response = client.get(url)
             if response.status_code == 200:
+                response.route = route.name
                 seen[url] = response
     for table in TABLES:
         for fmt in ("csv", "xlsx"):
             url = reverse("report_export", args=[world.evaluation.key, table, fmt])
             response = client.get(url)
             assert response.status_code == 200, url
+            response.route = "report_export"
             seen[url] = response
     return seen
 
@@ -173,6 +175,8 @@ def test_an_evaluator_who_has_not_submitted_every_candidate_sees_no_ranking(blin
         found = leaks(text, "html" in response.get("Content-Type", ""))
         if found:
             problems[url] = found
+        if "history" in response.route:
+            continue  # changes, newest first: Zenith's are the newest
         acme, zen = text.find("Acme Biologics"), text.find("Zenith Bio")
         if acme >= 0 and zen >= 0 and zen < acme:
             order[url] = "Zenith (higher score) listed before Acme"

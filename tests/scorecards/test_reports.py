@@ -745,9 +745,8 @@ def test_exports_apply_blind_scoring_for_evaluators(two_scored, people, as_user)
         assert response.status_code == 200
         if fmt == "csv":
             return {row["cdmo"] for row in csv_rows(response)}
-        return {
-            row[0] if table == "criteria" else row[1] for row in xlsx_rows(response)[1:]
-        }
+        header, *rows = xlsx_rows(response)
+        return {row[list(header).index("cdmo")] for row in rows}
 
     evaluator = as_user(people["evaluator"])
     for table in ("ranking", "criteria"):
