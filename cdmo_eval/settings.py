@@ -198,6 +198,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
+    # Evaluations without an as-of date are measured as of today.
+    "refresh-outdated-alignment": {
+        "task": "scorecards.tasks.refresh_outdated_alignment",
+        "schedule": crontab(hour=0, minute=10),
+    },
     "send-overdue-reminders": {
         "task": "negotiations.tasks.send_overdue_reminders",
         "schedule": crontab(hour=6, minute=30),

@@ -14,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from cdmo_eval.dates import clamp
+
 from .models import Milestone
 from .signals import (
     DAYS_PER_MONTH,
@@ -98,14 +100,18 @@ def timeline_svg(
     title = _("Negotiation timeline")
     elapsed = elapsed_text(milestones, as_of)
     engaged = [m.date for m in milestones if m.kind == Milestone.Kind.FIRST_ENGAGEMENT]
-    start = min(engaged) if engaged else (milestones[0].date if milestones else as_of)
+    # Positions come from clamped dates, so a stored year 9999 (or 0001) lands at
+    # the edge instead of overflowing; labels keep the stored dates.
+    start = clamp(
+        min(engaged) if engaged else (milestones[0].date if milestones else as_of)
+    )
     window_end = start + dt.timedelta(days=round(10 * DAYS_PER_MONTH))
-    end = max([as_of, window_end, *(m.date for m in milestones)])
+    end = max([clamp(as_of), window_end, *(clamp(m.date) for m in milestones)])
     span = max((end - start).days, 1)
     plot = WIDTH - LEFT - RIGHT
 
     def x(value: dt.date) -> float:
-        return LEFT + (value - start).days / span * plot
+        return LEFT + (clamp(value) - start).days / span * plot
 
     def x_months(months: float) -> float:
         return LEFT + months * DAYS_PER_MONTH / span * plot
@@ -154,7 +160,7 @@ def timeline_svg(
             _line(
                 x(start),
                 AXIS_Y,
-                x_months(months),
+                min(x_months(months), WIDTH - RIGHT),
                 AXIS_Y,
                 stroke=colour,
                 width=6,
@@ -174,7 +180,7 @@ def timeline_svg(
             parts.append(
                 _text(tick, AXIS_Y + 18, str(month), fill=MUTED, size=10, cls="tick")
             )
-        month += 1
+        month += 1 if total_months <= 120 else step
     parts.append(
         _text(
             WIDTH - 8,

@@ -3,6 +3,7 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cdmo_eval.dates import plausible_date
 from partners.forms.evidence import DATE, AttachmentField, members_of
 from partners.models import Candidate
 
@@ -33,7 +34,10 @@ class MilestonesForm(forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         for value, label in Milestone.Kind.choices:
             self.fields[value] = forms.DateField(
-                label=label, required=False, widget=DATE
+                label=label,
+                required=False,
+                widget=DATE,
+                validators=[plausible_date],
             )
         self.fields["reason"] = forms.CharField(
             label=_("Reason"),

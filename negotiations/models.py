@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cdmo_eval.dates import plausible_date
 from cdmo_eval.models import Record
 from partners.models import Candidate
 from partners.uploads import RandomPath
@@ -34,7 +35,7 @@ class Milestone(models.Model):
         Candidate, on_delete=models.CASCADE, related_name="milestones"
     )
     kind = models.CharField(_("milestone"), max_length=32, choices=Kind.choices)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[plausible_date])
 
     class Meta:
         ordering = ["date", "pk"]
@@ -60,14 +61,17 @@ class InformationRequest(Record):
         Candidate, on_delete=models.CASCADE, related_name="information_requests"
     )
     subject = models.CharField(_("subject"), max_length=300)
-    sent = models.DateField(_("sent"))
+    sent = models.DateField(_("sent"), validators=[plausible_date])
     due = models.DateField(
         _("due"),
         null=True,
         blank=True,
         help_text=_("Empty: the sent date plus the evaluation's response target."),
+        validators=[plausible_date],
     )
-    answered = models.DateField(_("answered"), null=True, blank=True)
+    answered = models.DateField(
+        _("answered"), null=True, blank=True, validators=[plausible_date]
+    )
     complete = models.BooleanField(
         _("answer complete"),
         default=True,
@@ -170,8 +174,10 @@ class AmendmentRound(Record):
     sent_by = models.CharField(
         _("sent by"), max_length=8, choices=SentBy.choices, default=SentBy.SPONSOR
     )
-    sent = models.DateField(_("sent"))
-    returned = models.DateField(_("returned"), null=True, blank=True)
+    sent = models.DateField(_("sent"), validators=[plausible_date])
+    returned = models.DateField(
+        _("returned"), null=True, blank=True, validators=[plausible_date]
+    )
     reviewers = models.PositiveSmallIntegerField(
         _("reviewers on the CDMO's side"),
         default=0,
@@ -247,8 +253,10 @@ class Escalation(Record):
         Candidate, on_delete=models.CASCADE, related_name="escalations"
     )
     question = models.TextField(_("question"))
-    raised = models.DateField(_("raised"))
-    decided = models.DateField(_("decided"), null=True, blank=True)
+    raised = models.DateField(_("raised"), validators=[plausible_date])
+    decided = models.DateField(
+        _("decided"), null=True, blank=True, validators=[plausible_date]
+    )
     stakeholders = models.PositiveSmallIntegerField(
         _("stakeholders consulted"), default=0
     )
@@ -302,8 +310,10 @@ class SteeringMeeting(Record):
     candidate = models.ForeignKey(
         Candidate, on_delete=models.CASCADE, related_name="steering_meetings"
     )
-    planned = models.DateField(_("planned for"))
-    held = models.DateField(_("held on"), null=True, blank=True)
+    planned = models.DateField(_("planned for"), validators=[plausible_date])
+    held = models.DateField(
+        _("held on"), null=True, blank=True, validators=[plausible_date]
+    )
     attendees = models.TextField(_("attendees"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
 

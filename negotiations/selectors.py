@@ -90,10 +90,12 @@ def candidate_signal_facts(
         "candidate_id", "sent", "due", "answered"
     ):
         facts[pk].requests.append(RequestFacts(sent=sent, due=due, answered=answered))
-    for pk, agreement, number, reviewers in AmendmentRound.objects.filter(
+    for pk, agreement, number, reviewers, sent in AmendmentRound.objects.filter(
         **rounds_own
-    ).values_list("agreement__candidate_id", "agreement_id", "number", "reviewers"):
-        facts[pk].rounds.append(RoundFacts(agreement, number, reviewers))
+    ).values_list(
+        "agreement__candidate_id", "agreement_id", "number", "reviewers", "sent"
+    ):
+        facts[pk].rounds.append(RoundFacts(agreement, number, reviewers, sent))
     for pk, raised, decided in Escalation.objects.filter(**own).values_list(
         "candidate_id", "raised", "decided"
     ):
@@ -150,6 +152,7 @@ class Overview:
     governance: Governance
     chart: str
     elapsed: str
+    signed: bool = False
     missing_agreements: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -174,7 +177,7 @@ def negotiation_overview(candidate: Candidate, *, as_of: dt.date) -> Overview:
     facts = SignalFacts(
         requests=[RequestFacts(r.sent, r.due, r.answered) for r in requests],
         rounds=[
-            RoundFacts(a.pk, r.number, r.reviewers)
+            RoundFacts(a.pk, r.number, r.reviewers, r.sent)
             for a in agreements
             for r in a.round_list
         ],
@@ -187,14 +190,19 @@ def negotiation_overview(candidate: Candidate, *, as_of: dt.date) -> Overview:
         request.open = fact.answered is None or fact.answered > as_of
         request.overdue = request.in_scope and is_overdue(fact, as_of)
     for agreement in agreements:
-        rounds = agreement.round_list
+        # The same rule as the signals: a round sent after as_of had not happened
+        # yet, and a return dated later counts as none yet.
+        for r in agreement.round_list:
+            r.in_scope = r.sent <= as_of
+            r.open = r.returned is None or r.returned > as_of
+            end = as_of if r.open else r.returned
+            r.days_out = (end - r.sent).days if r.in_scope else None
+        rounds = [r for r in agreement.round_list if r.in_scope]
         agreement.round_count = len(rounds)
         agreement.too_many_rounds = len(rounds) > HEALTHY_AMENDMENT_ROUNDS
         agreement.max_reviewers = max((r.reviewers for r in rounds), default=0)
         agreement.total_comments = sum(r.comments for r in rounds)
-        agreement.open_round = next((r for r in rounds if r.returned is None), None)
-        for r in rounds:
-            r.days_out = ((r.returned or as_of) - r.sent).days
+        agreement.open_round = next((r for r in rounds if r.open), None)
     for escalation, fact in zip(escalations, facts.escalations, strict=True):
         escalation.in_scope = escalation.raised <= as_of
         escalation.days = decision_days(fact, as_of) if escalation.in_scope else None
@@ -221,6 +229,7 @@ def negotiation_overview(candidate: Candidate, *, as_of: dt.date) -> Overview:
         governance=governance,
         chart=charts.timeline_svg(facts.milestones, as_of=as_of),
         elapsed=charts.elapsed_text(facts.milestones, as_of),
+        signed=is_signed(facts.milestones, as_of),
         missing_agreements=[
             (value, label)
             for value, label in Agreement.Kind.choices
@@ -303,6 +312,7 @@ def candidate_summary(candidate: Candidate) -> dict:
         "requests": row.requests,
         "overdue": row.overdue,
         "elapsed": row.elapsed,
+        "signed": row.signed,
         "bureaucracy": bureaucracy,
         "has_cadence": bool(bureaucracy)
         and SteeringMeeting.objects.filter(candidate=candidate).exists(),

@@ -8,8 +8,9 @@ check and the UI alike. Callers turn model rows into these facts.
 Every signal is computed "as of" a date, the evaluation's ``as_of``. The rule for
 reading records as of that date is the same everywhere:
 
-- a record that starts after ``as_of`` (a request *sent*, an escalation *raised*, a
-  milestone dated later) did not exist yet, so it is ignored;
+- a record that starts after ``as_of`` (a request *sent*, an amendment round *sent*,
+  an escalation *raised*, a milestone dated later) did not exist yet, so it is
+  ignored;
 - an outcome dated after ``as_of`` (a request *answered*, an escalation *decided*, the
   MSA *signed* later) had not happened yet, so the record counts as still open and its
   clock runs up to ``as_of``.
@@ -91,11 +92,14 @@ class RequestFacts:
 
 @dataclass(frozen=True)
 class RoundFacts:
-    """One amendment round of an agreement; ``agreement`` groups rounds (id or key)."""
+    """One amendment round of an agreement; ``agreement`` groups rounds (id or key).
+    A round sent after ``as_of`` had not happened yet; one without a sent date (a
+    hand-written fact) always counts."""
 
     agreement: Hashable
     number: int
     reviewers: int | None
+    sent: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -188,25 +192,34 @@ def overdue_request_share(
     return sum(is_overdue(r, as_of) for r in current) / len(current)
 
 
-def max_amendment_rounds(rounds: Iterable[RoundFacts]) -> int | None:
-    """The most rounds any one agreement has. None without rounds.
+def _rounds_as_of(rounds: Iterable[RoundFacts], as_of: dt.date) -> list[RoundFacts]:
+    # A round sent after as_of did not exist on that date.
+    return [r for r in rounds if r.sent is None or r.sent <= as_of]
+
+
+def max_amendment_rounds(rounds: Iterable[RoundFacts], as_of: dt.date) -> int | None:
+    """The most rounds any one agreement had sent by ``as_of``. None without rounds.
 
     Rounds are counted per agreement rather than read off the highest ``number``, so
     a numbering gap or a round numbered from 0 does not inflate or hide the count.
     """
-    counts = Counter(r.agreement for r in rounds)
+    counts = Counter(r.agreement for r in _rounds_as_of(rounds, as_of))
     if not counts:
         return None
     return max(counts.values())
 
 
-def median_reviewers_per_round(rounds: Iterable[RoundFacts]) -> float | None:
-    """Median of ``reviewers`` over all rounds of all agreements.
+def median_reviewers_per_round(
+    rounds: Iterable[RoundFacts], as_of: dt.date
+) -> float | None:
+    """Median of ``reviewers`` over the rounds of all agreements sent by ``as_of``.
 
     Rounds whose reviewer count was not recorded (None) are ignored rather than read
     as zero. None when no round has a count.
     """
-    return _median([r.reviewers for r in rounds if r.reviewers is not None])
+    return _median(
+        [r.reviewers for r in _rounds_as_of(rounds, as_of) if r.reviewers is not None]
+    )
 
 
 def decision_days(escalation: EscalationFacts, as_of: dt.date) -> int:
@@ -272,8 +285,8 @@ def compute_signals(
     values: dict[str, float | None] = {
         "median_response_days": median_response_days(requests, as_of),
         "overdue_request_share": overdue_request_share(requests, as_of),
-        "max_amendment_rounds": max_amendment_rounds(rounds),
-        "median_reviewers_per_round": median_reviewers_per_round(rounds),
+        "max_amendment_rounds": max_amendment_rounds(rounds, as_of),
+        "median_reviewers_per_round": median_reviewers_per_round(rounds, as_of),
         "median_decision_days": median_decision_days(escalations, as_of),
         "months_to_signature": months_to_signature(milestones, as_of),
     }

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cdmo_eval.dates import plausible_date
 from cdmo_eval.models import Record, exactly_one_of
 
 from .evidence import BY_KEY, EVIDENCE_KINDS
@@ -65,6 +66,7 @@ class Evaluation(Record):
         null=True,
         blank=True,
         help_text=_("Date the signals are measured at; empty means today."),
+        validators=[plausible_date],
     )
     response_target_days = models.PositiveSmallIntegerField(
         _("response target (days)"), default=5, validators=[MinValueValidator(1)]
@@ -198,7 +200,10 @@ class Site(models.Model):
         _("clinical / commercial"), max_length=16, choices=Stage.choices, blank=True
     )
     last_inspection_date = models.DateField(
-        _("last regulatory inspection"), null=True, blank=True
+        _("last regulatory inspection"),
+        null=True,
+        blank=True,
+        validators=[plausible_date],
     )
     last_inspection_outcome = models.CharField(
         _("inspection outcome"), max_length=300, blank=True
@@ -307,7 +312,7 @@ class CultureInterview(Record):
         blank=True,
         help_text=_("Names the record in evaluation bundles."),
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[plausible_date])
     site = models.ForeignKey(
         Site,
         verbose_name=_("site"),
@@ -358,7 +363,7 @@ class SiteVisit(Record):
     site = models.ForeignKey(
         Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="visits"
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[plausible_date])
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("sponsor attendees"), related_name="+"
     )

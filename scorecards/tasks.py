@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
-from .alignment.services import alignment_recompute
+from .alignment.services import alignment_recompute, alignment_refresh_outdated
 from .reports.selectors import claim_expiry, report_is_claimed
 from .reports.services import report_render
 
@@ -23,6 +23,13 @@ def recompute_alignment(plan_id: int, caused_by_id: int | None = None) -> None:
     """Recompute a plan's alignment results (idempotent, coalesced), on behalf of
     the user whose change caused it."""
     alignment_recompute(plan_id=plan_id, caused_by_id=caused_by_id)
+
+
+@shared_task(ignore_result=True)
+def refresh_outdated_alignment() -> int:
+    """Daily (Celery beat): recompute the results of evaluations measured as of
+    today, so their signals follow the calendar."""
+    return alignment_refresh_outdated()
 
 
 # A little above the render's own limit, so the child is stopped (and the job marked

@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import Count
 
 from negotiations.selectors import as_of_for, candidate_signal_facts
+from negotiations.signals import is_signed
 from partners.models import (
     DELIVERY_LEVELS,
     Candidate,
@@ -155,7 +156,7 @@ def alignment_inputs(
                 submitted_scorecards=submitted.get(c.pk, 0),
                 bulk_site_visited=c.pk in visited,
                 operations_interviewed=c.pk in delivery_met,
-                msa_signed=any(m.kind == "msa_signed" for m in facts[c.pk].milestones),
+                msa_signed=is_signed(facts[c.pk].milestones, as_of),
                 bulk_site=c.bulk_site.name if c.bulk_site else None,
                 interviews=interviews.get(c.pk, 0),
             )

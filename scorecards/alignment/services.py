@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cdmo_eval.service import service
+from negotiations.selectors import as_of_for
 
 from .. import enqueue
 from ..models import (
@@ -65,14 +66,41 @@ def alignment_request(*, plan_id: int, caused_by_id: int | None = None) -> bool:
     return True
 
 
+def is_outdated(run: AlignmentRun | None, evaluation) -> bool:
+    """Results measured as of another day than the evaluation is measured at now:
+    an evaluation without an as-of date is measured as of today, so yesterday's
+    results no longer hold once open requests and escalations age by a day."""
+    return run is not None and run.as_of != as_of_for(evaluation)
+
+
+@service
+def alignment_refresh_outdated() -> int:
+    """Queue a recompute of every plan whose results are outdated (`is_outdated`):
+    daily, from Celery beat, so the dashboards of evaluations measured as of today
+    follow the calendar. Returns how many were queued."""
+    today = timezone.localdate()
+    outdated = AlignmentState.objects.filter(
+        plan__evaluation__as_of__isnull=True, current_run__as_of__lt=today
+    ).values_list("plan_id", flat=True)
+    return sum(alignment_request(plan_id=plan_id) for plan_id in outdated)
+
+
 @service
 def alignment_ensure_fresh(
     *, plan_id: int, caused_by_id: int | None = None
 ) -> AlignmentState:
     """Recompute now, in this process, if the results are missing or stale: for
     readers that must show current numbers (a report, the command line)."""
-    state = AlignmentState.objects.filter(plan_id=plan_id).first()
-    if state is None or state.is_stale:
+    state = (
+        AlignmentState.objects.filter(plan_id=plan_id)
+        .select_related("current_run", "plan__evaluation")
+        .first()
+    )
+    if (
+        state is None
+        or state.is_stale
+        or is_outdated(state.current_run, state.plan.evaluation)
+    ):
         alignment_recompute(plan_id=plan_id, caused_by_id=caused_by_id)
         state = AlignmentState.objects.get(plan_id=plan_id)
     return state
@@ -109,6 +137,12 @@ def alignment_recompute(
         if again or current is None or current.fingerprint != key:
             result = compute(spec)
             run = _store(plan, spec, result, key, candidates, started, caused_by_id)
+        elif current.as_of != as_of_for(evaluation):
+            # Nothing moved since the last day it was measured: the same results
+            # hold as of today.
+            AlignmentRun.objects.filter(pk=current.pk).update(
+                as_of=as_of_for(evaluation)
+            )
         error = ""
     except InvalidEvaluation as exc:
         error = "; ".join(exc.errors) if hasattr(exc, "errors") else str(exc)
@@ -125,7 +159,7 @@ def alignment_recompute(
 
 def _store(plan, spec, result, key, candidates, started, caused_by_id) -> AlignmentRun:
     r1 = round_half_up
-    as_of = plan.evaluation.as_of or timezone.localdate()
+    as_of = as_of_for(plan.evaluation)
     crit_ids = {c.key: c.pk for c in PlanCriterion.objects.filter(plan=plan)}
     with transaction.atomic():
         if connection.vendor == "postgresql":

@@ -19,6 +19,7 @@ from ..setup import services
 from ..setup.selectors import selection_plan
 from . import read
 from .inputs import alignment_inputs
+from .services import alignment_request, is_outdated
 
 
 def _chart(categories, series, title):
@@ -33,6 +34,10 @@ def dashboard(request, key):
     plan = selection_plan(evaluation)
     sight = results_sight(request.user, plan)
     data = read.dashboard(plan, visible=sight.candidates, ranking=sight.ranking)
+    if is_outdated(data.run, evaluation):
+        # Measured as of an earlier day (the daily refresh has not run yet).
+        alignment_request(plan_id=plan.pk)
+        data = read.dashboard(plan, visible=sight.candidates, ranking=sight.ranking)
     return render(
         request,
         "scorecards/dashboard.html",
@@ -79,6 +84,9 @@ def candidate_alignment(request, pk):
     sight = results_sight(request.user, plan)
     visible = sight.shows(candidate.pk)
     row = read.candidate_result(candidate, plan) if visible else None
+    if row is not None and is_outdated(row.run, evaluation):
+        alignment_request(plan_id=plan.pk)
+        row = read.candidate_result(candidate, plan)
     parts = read.breakdown(row, plan) if row else []
     if row is not None:
         row.badges = read.flag_badges(row)

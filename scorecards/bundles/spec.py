@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from cdmo_eval.dates import implausible
+
 from .errors import BundleError, show
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
@@ -251,10 +253,14 @@ class Reader:
         try:
             if not isinstance(v, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
                 raise ValueError
-            return dt.date.fromisoformat(v)
+            value = dt.date.fromisoformat(v)
         except ValueError:
             self.error(here, f"{show(v)} is not a date (YYYY-MM-DD)")
             return None
+        if problem := implausible(value):
+            self.error(here, f"{show(v)}: {problem}")
+            return None
+        return value
 
     def _choice(self, f, v, here, ctx):
         choices = list(f.choices())

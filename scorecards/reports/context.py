@@ -101,7 +101,8 @@ def _common(evaluation: Evaluation, alignment: Alignment) -> dict:
         "engine_version": run.engine_version if run else "",
         "software_version": cdmo_eval.__version__,
         "template_version": REPORT_TEMPLATE_VERSION,
-        "as_of": as_of_for(evaluation),
+        # One "as of" for signals and results: the run's (reports refresh it first).
+        "as_of": run.as_of if run and run.as_of else as_of_for(evaluation),
         "robust_p_first": ROBUST_P_FIRST,
         "run_mark": _("Confidential"),
     }
@@ -304,7 +305,11 @@ def due_diligence_context(candidate: Candidate) -> dict:
     interviews = evidence.records[INTERVIEW.key]
     visits = evidence.records[SITE_VISIT.key]
     findings, coverage = evidence.findings, evidence.coverage
-    as_of = as_of_for(evaluation)
+    as_of = (
+        alignment.run.as_of
+        if alignment.run and alignment.run.as_of
+        else as_of_for(evaluation)
+    )
     negotiations = negotiation_overview(candidate, as_of=as_of)
 
     # The bulk site first, then the others, most recent first.

@@ -251,13 +251,32 @@ def test_overdue_request_share(
     ],
 )
 def test_max_amendment_rounds(rounds: list[RoundFacts], expected: int | None) -> None:
-    assert max_amendment_rounds(rounds) == expected
+    assert max_amendment_rounds(rounds, AS_OF) == expected
+
+
+def test_rounds_sent_after_as_of_are_left_out_of_both_round_signals() -> None:
+    """BUNDLE.md: a round sent after ``as_of`` had not happened yet. Two rounds of
+    the MSA by the as-of date (4 and 6 reviewers); a third, sent the day after with
+    20 reviewers, counts toward neither signal."""
+    rounds = [
+        RoundFacts("msa", 1, 4, sent=d(3, 1)),
+        RoundFacts("msa", 2, 6, sent=AS_OF),
+        RoundFacts("msa", 3, 20, sent=d(7, 1)),
+    ]
+    assert max_amendment_rounds(rounds, AS_OF) == 2
+    assert median_reviewers_per_round(rounds, AS_OF) == 5.0
+    signals = compute_signals(rounds=rounds, as_of=AS_OF)
+    assert signals["max_amendment_rounds"] == 2.0
+    assert signals["median_reviewers_per_round"] == 5.0
+    # Measured later, the third round is there.
+    assert max_amendment_rounds(rounds, d(7, 1)) == 3
+    assert median_reviewers_per_round(rounds, d(7, 1)) == 6.0
 
 
 def test_max_amendment_rounds_groups_by_any_hashable_key() -> None:
     # agreement ids (ints) from the ORM: 7 has 2 rounds, 8 has 1
     rounds = [RoundFacts(7, 1, None), RoundFacts(8, 1, None), RoundFacts(7, 2, None)]
-    assert max_amendment_rounds(rounds) == 2
+    assert max_amendment_rounds(rounds, AS_OF) == 2
 
 
 # --- median_reviewers_per_round ------------------------------------------------------
@@ -286,7 +305,7 @@ def test_max_amendment_rounds_groups_by_any_hashable_key() -> None:
 def test_median_reviewers_per_round(
     rounds: list[RoundFacts], expected: float | None
 ) -> None:
-    assert median_reviewers_per_round(rounds) == expected
+    assert median_reviewers_per_round(rounds, AS_OF) == expected
 
 
 # --- median_decision_days ------------------------------------------------------------
@@ -645,9 +664,9 @@ def test_request_signals_ignore_input_order_and_later_requests(
     )
 )
 def test_round_signals_stay_within_their_inputs(rounds: list[RoundFacts]) -> None:
-    most = max_amendment_rounds(rounds)
+    most = max_amendment_rounds(rounds, AS_OF)
     reviewers = [r.reviewers for r in rounds if r.reviewers is not None]
-    median = median_reviewers_per_round(rounds)
+    median = median_reviewers_per_round(rounds, AS_OF)
     if not rounds:
         assert most is None
     else:
