@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from negotiations.selectors import as_of_for
 from negotiations.signals import HEALTHY_AMENDMENT_ROUNDS, USUAL_MONTHS_TO_SIGNATURE
 
 from ..models import (
@@ -270,3 +271,10 @@ def breakdown(row: AlignmentResult, plan: ScoringPlan) -> list[CategoryPart]:
             )
         )
     return parts
+
+
+def is_outdated(run: AlignmentRun | None, evaluation) -> bool:
+    """Results measured as of another day than the evaluation is measured at now:
+    an evaluation without an as-of date is measured as of today, so yesterday's
+    results no longer hold once open requests and escalations age by a day."""
+    return run is not None and run.as_of != as_of_for(evaluation)

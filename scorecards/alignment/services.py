@@ -30,6 +30,7 @@ from ..scoring import (
 )
 from .inputs import alignment_inputs
 from .models import CRITERION_COLUMNS
+from .read import is_outdated
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +65,6 @@ def alignment_request(*, plan_id: int, caused_by_id: int | None = None) -> bool:
         return False
     enqueue.recompute_alignment(plan_id, caused_by_id)
     return True
-
-
-def is_outdated(run: AlignmentRun | None, evaluation) -> bool:
-    """Results measured as of another day than the evaluation is measured at now:
-    an evaluation without an as-of date is measured as of today, so yesterday's
-    results no longer hold once open requests and escalations age by a day."""
-    return run is not None and run.as_of != as_of_for(evaluation)
 
 
 @service

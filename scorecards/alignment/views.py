@@ -19,7 +19,8 @@ from ..setup import services
 from ..setup.selectors import selection_plan
 from . import read
 from .inputs import alignment_inputs
-from .services import alignment_request, is_outdated
+from .read import is_outdated
+from .services import alignment_request
 
 
 def _chart(categories, series, title):
