@@ -124,7 +124,7 @@ class Dashboard:
     @property
     def visible_rows(self) -> list:
         rows = [r for r in self.rows if r.candidate_id not in self.hidden]
-        return rows if self.ranking else sorted(rows, key=_by_name)
+        return rows if self.ranking else sorted(rows, key=by_name)
 
     @property
     def listed_rows(self) -> list:
@@ -132,15 +132,16 @@ class Dashboard:
         candidates in rank order would give the ranking away. Without the ranking,
         every row by name."""
         if not self.ranking:
-            return sorted(self.rows, key=_by_name)
+            return sorted(self.rows, key=by_name)
         hidden = [r for r in self.rows if r.candidate_id in self.hidden]
-        return self.visible_rows + sorted(hidden, key=_by_name)
+        return self.visible_rows + sorted(hidden, key=by_name)
 
     def chart_series(self) -> list:
         return [(r.candidate.cdmo.name, r.categories) for r in self.visible_rows]
 
 
-def _by_name(row) -> tuple:
+def by_name(row) -> tuple:
+    """How results are listed before a reader may see the ranking."""
     return (row.candidate.cdmo.name.casefold(), row.candidate_id)
 
 

@@ -131,12 +131,10 @@ def alignment_recompute(
         if again or current is None or current.fingerprint != key:
             result = compute(spec)
             run = _store(plan, spec, result, key, candidates, started, caused_by_id)
-        elif current.as_of != as_of_for(evaluation):
+        elif current.as_of != (as_of := as_of_for(evaluation)):
             # Nothing moved since the last day it was measured: the same results
             # hold as of today.
-            AlignmentRun.objects.filter(pk=current.pk).update(
-                as_of=as_of_for(evaluation)
-            )
+            AlignmentRun.objects.filter(pk=current.pk).update(as_of=as_of)
         error = ""
     except InvalidEvaluation as exc:
         error = "; ".join(exc.errors) if hasattr(exc, "errors") else str(exc)

@@ -70,6 +70,13 @@ class Alignment:
     def fingerprint(self) -> str:
         return self.run.fingerprint if self.run else ""
 
+    def as_of(self, evaluation: Evaluation) -> dt.date:
+        """The one date signals and results are measured at: the run's (reports
+        refresh it first), else the evaluation's."""
+        if self.run and self.run.as_of:
+            return self.run.as_of
+        return as_of_for(evaluation)
+
     def for_candidate(self, candidate_id: int) -> AlignmentResult | None:
         return next((r for r in self.rows if r.candidate_id == candidate_id), None)
 
@@ -101,8 +108,7 @@ def _common(evaluation: Evaluation, alignment: Alignment) -> dict:
         "engine_version": run.engine_version if run else "",
         "software_version": cdmo_eval.__version__,
         "template_version": REPORT_TEMPLATE_VERSION,
-        # One "as of" for signals and results: the run's (reports refresh it first).
-        "as_of": run.as_of if run and run.as_of else as_of_for(evaluation),
+        "as_of": alignment.as_of(evaluation),
         "robust_p_first": ROBUST_P_FIRST,
         "run_mark": _("Confidential"),
     }
@@ -305,11 +311,7 @@ def due_diligence_context(candidate: Candidate) -> dict:
     interviews = evidence.records[INTERVIEW.key]
     visits = evidence.records[SITE_VISIT.key]
     findings, coverage = evidence.findings, evidence.coverage
-    as_of = (
-        alignment.run.as_of
-        if alignment.run and alignment.run.as_of
-        else as_of_for(evaluation)
-    )
+    as_of = alignment.as_of(evaluation)
     negotiations = negotiation_overview(candidate, as_of=as_of)
 
     # The bulk site first, then the others, most recent first.

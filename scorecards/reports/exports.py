@@ -30,6 +30,7 @@ from partners.selectors import evaluation_findings
 
 from ..access import Sight
 from ..alignment.models import attach_criteria
+from ..alignment.read import by_name
 from ..setup.selectors import plan_categories, selection_plan
 from .context import current_alignment
 
@@ -45,7 +46,7 @@ def _visible(rows, sight: Sight) -> list:
     shown = [r for r in rows if sight.shows(r.candidate_id)]
     if sight.ranking:
         return shown
-    return sorted(shown, key=lambda r: (r.candidate.cdmo.name.casefold(), r.pk))
+    return sorted(shown, key=by_name)
 
 
 RANKING_COLUMNS = {
