@@ -15,6 +15,20 @@ def add_service_error(form: forms.Form, exc: ValidationError, field: str | None 
         form.add_error(field, exc)
 
 
+def saved(form: forms.Form, call) -> bool:
+    """Validate ``form`` and call the service with its cleaned data: True when it
+    was saved; otherwise the form holds the errors, a service's refusal next to
+    the field it concerns."""
+    if not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_error(form, exc)
+        return False
+    return True
+
+
 def posted(request, files: bool = False):
     """The submitted data for a form, or None on GET. Unlike ``request.POST or None``
     an empty submission still binds the form, so it gets its "required" errors."""

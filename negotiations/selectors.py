@@ -318,3 +318,13 @@ def candidate_summary(candidate: Candidate) -> dict:
         and SteeringMeeting.objects.filter(candidate=candidate).exists(),
         "target": evaluation.response_target_days,
     }
+
+
+def evaluation_redlines(evaluation: Evaluation):
+    """Every amendment round of the evaluation that carries a redline file."""
+    return (
+        AmendmentRound.objects.filter(agreement__candidate__evaluation=evaluation)
+        .exclude(redline="")
+        .select_related("agreement__candidate__cdmo")
+        .order_by("pk")
+    )

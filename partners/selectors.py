@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from .evidence import EVIDENCE_KINDS, INTERVIEW, SITE_VISIT
 from .models import (
     DELIVERY_LEVELS,
+    Attachment,
     Candidate,
     Cdmo,
     Contact,
@@ -169,3 +170,15 @@ def owner_errors(candidate: Candidate, owner_id: int | None) -> dict[str, str]:
     ):
         return {}
     return {"owner": _("The owner must be a member of this evaluation.")}
+
+
+def evaluation_attachments(evaluation: Evaluation) -> QuerySet[Attachment]:
+    """Every file attached to the evaluation's evidence, with its parent."""
+    where = Q()
+    for kind in EVIDENCE_KINDS:
+        where |= Q(**{f"{kind.name}__candidate__evaluation": evaluation})
+    return (
+        Attachment.objects.filter(where)
+        .select_related(*(f"{k.name}__candidate__cdmo" for k in EVIDENCE_KINDS))
+        .order_by("pk")
+    )

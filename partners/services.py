@@ -106,7 +106,16 @@ def evaluation_create(*, created_by, lead: bool = True, **fields) -> Evaluation:
 @transaction.atomic
 def evaluation_update(*, evaluation: Evaluation, by, **fields) -> Evaluation:
     """Change an evaluation's description, date and response target. The date and the
-    target feed the signals, so results are recomputed."""
+    target feed the signals, so results are recomputed. Once decided, the as-of
+    date is the decision's and stays."""
+    if (
+        "as_of" in fields
+        and evaluation.status == Evaluation.Status.DECIDED
+        and fields["as_of"] != Evaluation.objects.get(pk=evaluation.pk).as_of
+    ):
+        raise ValidationError(
+            {"as_of": _("The as-of date is the decision's date and cannot change.")}
+        )
     for name, value in fields.items():
         setattr(evaluation, name, value)
     evaluation.save(update_fields=list(fields))
@@ -284,6 +293,34 @@ def candidate_move(
     with because(reason):
         candidate.save(update_fields=["stage"])
     return change
+
+
+@service
+def stage_change_record(
+    *, candidate: Candidate, from_stage: str, to_stage: str, at, reason: str, by
+) -> StageChange:
+    """Record a move between stages as it happened in the past (an imported
+    bundle): who moved the candidate, when and why. The candidate's stage is the
+    bundle's own."""
+    stages = Candidate.Stage.values
+    errors = {}
+    for field, value in (("from", from_stage), ("to", to_stage)):
+        if value not in stages:
+            errors[field] = _("Not a stage.")
+    if from_stage == to_stage:
+        errors["to"] = _("A move goes to another stage.")
+    if not reason.strip():
+        errors["reason"] = _("Give a reason for the move.")
+    if errors:
+        raise ValidationError(errors)
+    return StageChange.objects.create(
+        candidate=candidate,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        reason=reason.strip(),
+        changed_by=by,
+        changed_at=at,
+    )
 
 
 # --- evidence ---------------------------------------------------------------------

@@ -11,6 +11,9 @@ module adds the rules of scoring on top of them:
   candidate they may score (`results_sight`);
 - reports show every evaluator's ratings: procurement and the lead (`Can.EXPORT`)
   request and read them, evaluators only once scoring is closed;
+- the decision: members read it and verify copies; the lead records it, names
+  co-signers and downloads its archive; its report files go to those who may read
+  reports and to its signers;
 - bundles: leads download one (`Can.MANAGE`); who may import one is site-wide
   (`Can.IMPORT_BUNDLES`).
 """
@@ -35,11 +38,13 @@ from partners.models import Candidate, Evaluation, Role
 from .library.models import SCORECARD
 from .models import (
     ConflictDeclaration,
+    Decision,
     Kind,
     PlanCriterion,
     ReportJob,
     Scorecard,
     ScoringPlan,
+    Signature,
 )
 from .setup.selectors import selection_plan
 
@@ -278,6 +283,65 @@ def get_report_job_for(user, pk: int) -> ReportJob:
     check_evaluation(user, job.evaluation, Can.READ)
     _check_reports(job.evaluation)
     return job
+
+
+# --- the decision --------------------------------------------------------------------
+
+
+def get_decision_evaluation_for(user, key: str, need: Can = Can.READ) -> Evaluation:
+    """The evaluation ``key`` for its decision page: every member reads it (and may
+    verify a copy); the lead (MANAGE) records it and names co-signers."""
+    return get_evaluation_for(user, key, need)
+
+
+def decision_files_allowed(user, evaluation: Evaluation) -> bool:
+    """The report a decision rests on and its signed copy show every rating: those
+    who may read reports, and anyone asked to sign (a signer reads what they
+    sign)."""
+    if reports_allowed(evaluation):
+        return True
+    return Signature.objects.filter(
+        decision__evaluation=evaluation, signer=user
+    ).exists()
+
+
+def get_decision_for(user, key: str, need: Can = Can.READ):
+    """The decision of evaluation ``key`` (404 when none is recorded)."""
+    evaluation = get_decision_evaluation_for(user, key, need)
+    decision = (
+        Decision.objects.select_related("selected__cdmo", "recorded_by", "report")
+        .filter(evaluation=evaluation)
+        .first()
+    )
+    if decision is None:
+        raise Http404("Not found.")
+    decision.evaluation = evaluation
+    return decision
+
+
+def get_decision_files_for(user, key: str):
+    decision = get_decision_for(user, key)
+    if not decision_files_allowed(user, decision.evaluation):
+        raise PermissionDenied(
+            _(
+                "The decision's report shows everyone's ratings: those who may read "
+                "reports, and the signers, download it."
+            )
+        )
+    return decision
+
+
+def get_signature_for(user, pk: int):
+    """A signature the signed-in user is asked to give (404 for anyone else)."""
+    signature = (
+        Signature.objects.select_related("decision__evaluation", "signer")
+        .filter(pk=pk, signer=user)
+        .first()
+    )
+    if signature is None:
+        raise Http404("Not found.")
+    check_evaluation(user, signature.decision.evaluation, Can.READ)
+    return signature
 
 
 # --- bundles -------------------------------------------------------------------------

@@ -2,18 +2,21 @@
 
 Computed results and report jobs are derived and not recorded; everything a
 person decides is: the plan's criteria and weights, conflict declarations and
-overrides, scorecards, ratings and consensus."""
+overrides, scorecards, ratings and consensus, the decision and its signatures."""
 
 from audit.registry import track
 
 from .models import (
     ConflictDeclaration,
     ConsensusRating,
+    Decision,
+    Declined,
     PlanCategory,
     PlanCriterion,
     Rating,
     Scorecard,
     ScoringPlan,
+    Signature,
 )
 
 
@@ -48,3 +51,6 @@ def register() -> None:
         name=_rating_name,
     )
     track(ConsensusRating, scope=_of_candidate)
+    track(Decision, scope=lambda d: (d.evaluation_id, None))
+    track(Declined, scope=lambda d: (d.decision.evaluation_id, d.candidate_id))
+    track(Signature, scope=lambda s: (s.decision.evaluation_id, None))

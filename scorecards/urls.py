@@ -2,6 +2,7 @@ from django.urls import path
 
 from .alignment import views as alignment_views
 from .bundles import views as bundle_views
+from .decision import views as decision_views
 from .history import views as history_views
 from .rating import views as rating_views
 from .reports import views as report_views
@@ -32,11 +33,47 @@ urlpatterns = [
     path("evaluations/<slug:key>/weights/", setup_views.weights, name="weights"),
     path("evaluations/<slug:key>/scoring/", rating_views.scoring, name="scoring"),
     path(
+        "evaluations/<slug:key>/scoring/reopen/",
+        decision_views.scoring_reopen,
+        name="scoring_reopen",
+    ),
+    path(
         "evaluations/<slug:key>/scoring/<slug:action>/",
         setup_views.scoring_phase,
         name="scoring_phase",
     ),
     path("evaluations/<slug:key>/conflicts/", setup_views.conflicts, name="conflicts"),
+    path("evaluations/<slug:key>/decision/", decision_views.decision, name="decision"),
+    path(
+        "evaluations/<slug:key>/decision/record/",
+        decision_views.decision_record,
+        name="decision_record",
+    ),
+    path(
+        "evaluations/<slug:key>/decision/signers/",
+        decision_views.decision_signer_add,
+        name="decision_signer_add",
+    ),
+    path(
+        "evaluations/<slug:key>/decision/verify/",
+        decision_views.decision_verify,
+        name="decision_verify",
+    ),
+    path(
+        "evaluations/<slug:key>/decision/<slug:which>.pdf",
+        decision_views.decision_file,
+        name="decision_file",
+    ),
+    path(
+        "evaluations/<slug:key>/decision/archive.zip",
+        decision_views.decision_archive,
+        name="decision_archive",
+    ),
+    path(
+        "signatures/<int:pk>/sign/",
+        decision_views.decision_sign,
+        name="decision_sign",
+    ),
     path(
         "conflicts/<int:pk>/override/",
         setup_views.conflict_override,

@@ -15,6 +15,7 @@ does not take it (its row is still checked: 405 for everyone signed in).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -27,7 +28,7 @@ from django.utils import timezone
 
 from partners import services as partners_services
 from partners.models import Attachment, Candidate, Evaluation, Role
-from scorecards.models import PlanCriterion, ReportJob, Template
+from scorecards.models import Decision, PlanCriterion, ReportJob, Signature, Template
 from scorecards.rating import services as rating_services
 from scorecards.setup import services as setup_services
 from scorecards.setup.selectors import selection_plan
@@ -204,6 +205,7 @@ def build_world() -> World:
         size=15,
         file=ContentFile(b"%PDF-1.4 report", name="report.pdf"),
     )
+    decided, decision, lead_signature = _decided_evaluation(users)
     return World(
         users=users,
         evaluation=evaluation,
@@ -229,8 +231,49 @@ def build_world() -> World:
             "job": job,
             "observer_membership": evaluation.memberships.get(user=users["observer"]),
             "template": Template.objects.get(key="biologics"),
+            "decided": decided,
+            "decision": decision,
+            "lead_signature": lead_signature,
         },
     )
+
+
+def _decided_evaluation(users):
+    """A second evaluation of the same members, decided: its decision rests on a
+    report and asks the lead and procurement for their signatures."""
+    decided = EvaluationFactory(
+        key="abx-decided", name="ABX decided", status=Evaluation.Status.DECIDED
+    )
+    for role in MEMBERS:
+        MembershipFactory(evaluation=decided, user=users[role], role=role)
+    chosen = CandidateFactory(evaluation=decided)
+    report = b"%PDF-1.4 decided report"
+    decision = Decision.objects.create(
+        evaluation=decided,
+        selected=chosen,
+        rationale="Best aligned on quality culture",
+        decided_on=dt.date(2026, 7, 15),
+        report_name="abx-decided-report.pdf",
+        report_pages=1,
+        report_sha256=hashlib.sha256(report).hexdigest(),
+        original=ContentFile(report, name="original.pdf"),
+        signed_copy=ContentFile(b"%PDF-1.7 signed copy", name="signed.pdf"),
+        recorded_by=users["lead"],
+    )
+    lead_signature = Signature.objects.create(
+        decision=decision,
+        signer=users["lead"],
+        meaning="approved as evaluation lead",
+        requested_by=users["lead"],
+    )
+    Signature.objects.create(
+        decision=decision,
+        signer=users["procurement"],
+        meaning="approved for procurement",
+        order=1,
+        requested_by=users["lead"],
+    )
+    return decided, decision, lead_signature
 
 
 # --- the table ------------------------------------------------------------------------
@@ -458,6 +501,44 @@ ROUTES: list[Route] = [
     Route("weights", args=_ev, get=LEAD_ONLY, post=LEAD_FORM),
     Route("scoring", args=_ev, get=MEMBERS_READ),
     Route("scoring_phase", args=lambda w: [w.evaluation.key, "close"], post=LEAD_POSTS),
+    Route(
+        "scoring_reopen",
+        args=_ev,
+        post=LEAD_POSTS,
+        data=lambda w: {"reason": "A late visit report"},
+    ),
+    # --- scorecards: the decision
+    Route("decision", args=_ev, get=MEMBERS_READ),
+    Route("decision", args=lambda w: [w.decided.key], get=MEMBERS_READ),
+    Route("decision_record", args=_ev, post=LEAD_POSTS),
+    Route(
+        "decision_signer_add",
+        args=lambda w: [w.decided.key],
+        post=LEAD_POSTS,
+        data=lambda w: {
+            "signer": w.decided.memberships.get(user=w.users["observer"]).pk,
+            "meaning": "approved as quality approver",
+        },
+    ),
+    Route(
+        "decision_verify",
+        args=lambda w: [w.decided.key],
+        post="400 400 400 400 404 404 302",
+    ),
+    # Those who may read reports, and the signers (procurement is one).
+    Route(
+        "decision_file",
+        args=lambda w: [w.decided.key, "signed-copy"],
+        get="200 200 200 403 404 404 302",
+    ),
+    Route("decision_archive", args=lambda w: [w.decided.key], get=LEAD_ONLY),
+    # Only the signer reaches it; a wrong password signs nothing.
+    Route(
+        "decision_sign",
+        args=lambda w: [w.lead_signature.pk],
+        post="400 404 404 404 404 404 302",
+        data=lambda w: {"password": "not-my-password", "confirm": "on"},
+    ),
     Route(
         "conflicts",
         args=_ev,

@@ -47,3 +47,13 @@ def agreement(r, clean, raw, path, ctx) -> None:
 def conflict(r, clean, raw, path, ctx) -> None:
     if clean.get("override_reason") and not clean.get("overridden_by"):
         r.error(f"{path}.overridden_by", "say who overrode the conflict")
+
+
+def decision(r, clean, raw, path, ctx) -> None:
+    chosen = clean.get("selected")
+    for i, d in enumerate(clean.get("declined") or []):
+        if chosen is not None and d.get("candidate") == chosen:
+            r.error(
+                f"{path}.declined[{i}].candidate",
+                f"{chosen} is the selected candidate; it cannot be declined too",
+            )

@@ -12,7 +12,7 @@ from partners.models import Evaluation
 
 from .errors import FORMAT
 from .readers import Export
-from .records import EVALUATION, SPECS
+from .records import SPECS
 from .spec import Spec
 
 
@@ -46,8 +46,8 @@ def to_document(records: dict) -> dict:
     doc: dict = {"format": FORMAT}
     for spec in SPECS:
         value = records[spec.name]
-        if spec is EVALUATION:
-            doc[spec.name] = _project(spec, value, pos)
+        if spec.single:
+            doc[spec.name] = None if value is None else _project(spec, value, pos)
         else:
             doc[spec.name] = _arrange(spec, value or [], pos)
     return doc
@@ -104,6 +104,8 @@ def _value(f, v, pos):
         return {k: (v or {}).get(k, "") for k in f.keys}
     if f.kind == "points":
         return [list(p) for p in v or []]
+    if isinstance(v, dt.datetime):
+        return v.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(v, dt.date):
         return v.isoformat()
     return v

@@ -57,6 +57,11 @@ def check_shape(doc: Any, *, by=None) -> tuple[dict, list[BundleError]]:
                 clean["evaluation"] = r.record(
                     spec, doc["evaluation"], "$.evaluation", ctx
                 )
+        elif spec.single:
+            found = doc.get(spec.name)
+            clean[spec.name] = (
+                None if found is None else r.record(spec, found, f"$.{spec.name}", ctx)
+            )
         elif spec is BANDS and doc.get("bands") is None:
             clean["bands"] = None  # the default template's
         else:
@@ -66,6 +71,8 @@ def check_shape(doc: Any, *, by=None) -> tuple[dict, list[BundleError]]:
         r.error("$.categories", "required")
     if "criteria" not in doc and status != Evaluation.Status.SETUP:
         r.error("$.criteria", "required")
+    if clean.get("decision") is not None and status != Evaluation.Status.DECIDED:
+        r.error("$.decision", "only a decided evaluation has a decision")
     if by is None and not any(u["role"] == Role.LEAD for u in clean["users"]):
         r.error("$.users", "an evaluation needs at least one lead")
     return clean, r.errors

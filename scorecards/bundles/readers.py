@@ -29,15 +29,19 @@ from partners.models import (
     Finding,
     Membership,
     Site,
+    StageChange,
 )
 
 from ..models import (
     ConflictDeclaration,
     ConsensusRating,
+    Decision,
+    Declined,
     PlanCategory,
     PlanCriterion,
     Rating,
     Scorecard,
+    Signature,
 )
 from ..rating.models import REST_FIELDS
 from ..setup.selectors import selection_plan
@@ -422,3 +426,62 @@ def consensus(x: Export, spec) -> list[dict]:
             "candidate__cdmo", "criterion", "by"
         )
     ]
+
+
+def stage_history(x: Export, spec) -> list[dict]:
+    return [
+        {
+            "candidate": c.candidate.cdmo.key,
+            "from": c.from_stage,
+            "to": c.to_stage,
+            "at": c.changed_at,
+            "by": c.changed_by.username,
+            "reason": c.reason,
+        }
+        for c in StageChange.objects.filter(**x.of_evaluation).select_related(
+            "candidate__cdmo", "changed_by"
+        )
+    ]
+
+
+def decision(x: Export, spec) -> dict | None:
+    """The decision and the signatures given (those still awaited are not part
+    of the record yet)."""
+    d = (
+        Decision.objects.filter(evaluation=x.evaluation)
+        .select_related("selected__cdmo")
+        .prefetch_related(
+            Prefetch(
+                "declined",
+                queryset=Declined.objects.select_related("candidate__cdmo"),
+            ),
+            Prefetch(
+                "signatures",
+                queryset=Signature.objects.filter(
+                    signed_at__isnull=False
+                ).select_related("signer"),
+            ),
+        )
+        .first()
+    )
+    if d is None:
+        return None
+    return {
+        "selected": d.selected.cdmo.key if d.selected else None,
+        "decided": d.decided_on,
+        "rationale": d.rationale,
+        "declined": [
+            {"candidate": c.candidate.cdmo.key, "reason": c.reason}
+            for c in d.declined.all()
+        ],
+        "signatures": [
+            {
+                "username": s.signer.username,
+                "printed_name": s.printed_name,
+                "meaning": s.meaning,
+                "signed_at": s.signed_at,
+                "sha256": s.sha256,
+            }
+            for s in d.signatures.all()
+        ],
+    }

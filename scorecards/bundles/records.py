@@ -14,31 +14,18 @@ from partners.models import Candidate, ContactLevel, Evaluation, Finding, Role, 
 
 from ..models import Kind, Scorecard, Source
 from . import checks, readers, writers
+from .decision_records import DECISION, STAGE_HISTORY
+from .fields import (
+    ANSWERS,
+    NOT_A_MEMBER,
+    SMALL,
+    candidate,
+    choice,
+    count,
+    member,
+    text,
+)
 from .spec import MAX_INT, Field, Spec
-
-ANSWERS = ("meaning", "how_built", "customer_impact", "vision")
-NOT_A_MEMBER = " (not in $.users)"
-SMALL = 32767
-
-
-def text(name, max_length=None, **kw) -> Field:
-    return Field(name, "text", max_length=max_length, **kw)
-
-
-def member(name, **kw) -> Field:
-    return Field(name, "ref", to="users", what="user", hint=NOT_A_MEMBER, **kw)
-
-
-def candidate(name="candidate", **kw) -> Field:
-    return Field(name, "ref", to="candidates", what="candidate", required=True, **kw)
-
-
-def choice(name, choices, what, **kw) -> Field:
-    return Field(name, "choice", choices=choices, what=what, **kw)
-
-
-def count(name, maximum=SMALL, **kw) -> Field:
-    return Field(name, "int", default=0, minimum=0, maximum=maximum, **kw)
 
 
 def _by_criterion(r, pos):
@@ -82,6 +69,7 @@ EVALUATION = Spec(
     ),
     write=writers.evaluation,
     read=readers.evaluation,
+    single=True,
 )
 
 BANDS = Spec(
@@ -518,10 +506,12 @@ SPECS: tuple[Spec, ...] = (
     STEERING_MEETINGS,
     CONFLICTS,
     CONSENSUS,
+    STAGE_HISTORY,
+    DECISION,
 )
 """In the order of the document (BUNDLE.md)."""
 BY_NAME = {s.name: s for s in SPECS}
-LISTS = tuple(s.name for s in SPECS if s is not EVALUATION)
+LISTS = tuple(s.name for s in SPECS if not s.single)
 TOP_LEVEL = ("format", *(s.name for s in SPECS))
 
 # A record is read after what it refers to: ratings rest on evidence.
@@ -546,6 +536,8 @@ READ_ORDER = tuple(
         "steering_meetings",
         "conflicts",
         "consensus",
+        "stage_history",
+        "decision",
     )
 )
 # The criteria and bands are written by the plan; conflicts before scorecards.
@@ -568,5 +560,7 @@ WRITE_ORDER = tuple(
         "agreements",
         "escalations",
         "steering_meetings",
+        "stage_history",
+        "decision",
     )
 )

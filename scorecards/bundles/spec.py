@@ -44,8 +44,9 @@ def _a(what: str) -> str:
 class Field:
     """One field of a record type.
 
-    ``kind``: text, key, int, number, bool, date, choice, ref, refs, rating,
-    answers (an object of fixed text fields), anchors, points (a curve), values
+    ``kind``: text, key, int, number, bool, date, datetime, sha256, choice, ref,
+    refs, rating, answers (an object of fixed text fields), anchors, points (a
+    curve), values
     (a list of choices), evidence (``interview:KEY``), records (a nested list).
     """
 
@@ -93,6 +94,9 @@ class Spec:
     read: Callable | None = None
     fields_map: dict[str, str] = field(default_factory=dict)
     """A service's field names mapped to this record's, for its messages."""
+    single: bool = False
+    """One object (``$.evaluation``, ``$.decision``), not a list; an optional one
+    may be absent or null."""
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -261,6 +265,32 @@ class Reader:
             self.error(here, f"{show(v)}: {problem}")
             return None
         return value
+
+    def _datetime(self, f, v, here, ctx):
+        """A moment with its zone: ``2026-07-15T10:02:00Z`` or ``…+02:00``."""
+        value = None
+        if isinstance(v, str) and re.fullmatch(
+            r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})", v
+        ):
+            try:
+                value = dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
+            except ValueError:
+                value = None
+        if value is None:
+            self.error(
+                here, f"{show(v)} is not a time with its zone (YYYY-MM-DDTHH:MM:SSZ)"
+            )
+            return None
+        if problem := implausible(value.date()):
+            self.error(here, f"{show(v)}: {problem}")
+            return None
+        return value
+
+    def _sha256(self, f, v, here, ctx):
+        if not isinstance(v, str) or not re.fullmatch(r"[0-9a-f]{64}", v):
+            self.error(here, f"{show(v)} is not a SHA-256 (64 hexadecimal digits)")
+            return None
+        return v
 
     def _choice(self, f, v, here, ctx):
         choices = list(f.choices())

@@ -26,6 +26,7 @@ from partners import services as partners
 from partners.evidence import BY_KEY
 from partners.models import Candidate, Cdmo, Contact, Evaluation, Finding, Role, Site
 
+from ..decision import services as decisions
 from ..rating import services as rating
 from ..setup import services as setup
 from ..setup.selectors import selection_plan
@@ -497,3 +498,58 @@ def meetings(imp: Import, records: list[dict], spec) -> None:
 
 def _plain(rec: dict, *exclude: str) -> dict:
     return {k: v for k, v in rec.items() if k not in exclude and not k.startswith("_")}
+
+
+def stage_history(imp: Import, records: list[dict], spec) -> None:
+    for c in records:
+        candidate = imp.candidates.get(c["candidate"])
+        by = imp.users.get(c["by"])
+        if candidate is None or by is None:
+            continue
+        imp.attempt(
+            c["_path"],
+            lambda c=c, candidate=candidate, by=by: partners.stage_change_record(
+                candidate=candidate,
+                from_stage=c["from"],
+                to_stage=c["to"],
+                at=c["at"],
+                reason=c["reason"],
+                by=by,
+            ),
+            spec.fields_map,
+        )
+
+
+def decision(imp: Import, rec: dict | None, spec) -> None:
+    """The decision as taken elsewhere: its signatures are kept as "signed
+    elsewhere, not verifiable here" (the bundle does not carry the report)."""
+    if rec is None:
+        return
+    declined = [
+        (imp.candidates[d["candidate"]], d["reason"])
+        for d in rec["declined"]
+        if d["candidate"] in imp.candidates
+    ]
+    signatures = [
+        {
+            "signer": imp.users[s["username"]],
+            "printed_name": s["printed_name"],
+            "meaning": s["meaning"],
+            "signed_at": s["signed_at"],
+            "sha256": s["sha256"],
+        }
+        for s in rec["signatures"]
+        if s["username"] in imp.users
+    ]
+    imp.attempt(
+        "$.decision",
+        lambda: decisions.decision_record_history(
+            evaluation=imp.evaluation,
+            selected=imp.candidates.get(rec["selected"]),
+            decided_on=rec["decided"],
+            rationale=rec["rationale"],
+            declined=declined,
+            signatures=signatures,
+            by=imp.author,
+        ),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.models import AuditEntry
+from cdmo_eval.spreadsheets import csv_safe
 
 ACTIONS = {
     AuditEntry.Action.CREATE: gettext_lazy("created"),
@@ -107,3 +109,51 @@ def kind(entry: AuditEntry) -> str:
 
 def action(entry: AuditEntry) -> str:
     return str(ACTIONS.get(entry.action, entry.get_action_display()))
+
+
+CSV_HEADER = (
+    "when (UTC)",
+    "who",
+    "kind",
+    "record",
+    "action",
+    "field",
+    "from",
+    "to",
+    "reason",
+    "request or job",
+)
+
+
+def write_csv(out, entries) -> None:
+    """Write audit entries to ``out`` as CSV, one row per field changed (the
+    history download, and the decision archive's trail)."""
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for e in entries.iterator(chunk_size=500):
+        head = [
+            e.timestamp.astimezone(dt.UTC).isoformat(timespec="seconds"),
+            e.actor.get_username() if e.actor else "",
+            kind(e),
+            csv_safe(e.object_repr),
+            action(e),
+        ]
+        tail = [csv_safe(e.reason), e.cid or ""]
+        for c in changes(e) or [Change("", "", "")]:
+            writer.writerow([*head, c.field, csv_safe(c.old), csv_safe(c.new), *tail])
+
+
+def rows(entries, *, brief: bool = False) -> list[dict]:
+    """Entries as the history tables show them; ``brief`` lists the fields of
+    changes only (a created record is named by its description)."""
+    return [
+        {
+            "entry": e,
+            "kind": kind(e),
+            "action": action(e),
+            "changes": changes(e)
+            if not brief or e.action == AuditEntry.Action.UPDATE
+            else [],
+        }
+        for e in entries
+    ]

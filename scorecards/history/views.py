@@ -1,32 +1,17 @@
 """History pages: an evaluation's audit trail, one record's, and the CSV."""
 
-import csv
-import datetime as dt
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cdmo_eval.pagination import paginate
-from cdmo_eval.spreadsheets import csv_safe
 from partners.access import Can, get_evaluation_for
 
 from . import present
 from .filters import HistoryFilter
+from .present import write_csv
 from .selectors import history_for, record_history
-
-
-def _rows(entries):
-    return [
-        {
-            "entry": e,
-            "kind": present.kind(e),
-            "action": present.action(e),
-            "changes": present.changes(e),
-        }
-        for e in entries
-    ]
 
 
 @require_safe
@@ -45,7 +30,7 @@ def evaluation_history(request, key):
             "evaluation": evaluation,
             "filter": found,
             "page_obj": page,
-            "rows": _rows(page.object_list),
+            "rows": present.rows(page.object_list),
             "query": request.GET.urlencode(),
         },
     )
@@ -70,7 +55,7 @@ def record_history_page(request, key, kind, pk):
             "kind": kind,
             "link_records": kind == "candidate",
             "page_obj": page,
-            "rows": _rows(page.object_list),
+            "rows": present.rows(page.object_list),
         },
     )
 
@@ -88,30 +73,5 @@ def history_csv(request, key):
     response["Content-Disposition"] = (
         f'attachment; filename="{evaluation.key}-history.csv"'
     )
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "when (UTC)",
-            "who",
-            "kind",
-            "record",
-            "action",
-            "field",
-            "from",
-            "to",
-            "reason",
-            "request or job",
-        ]
-    )
-    for e in found.qs.iterator(chunk_size=500):
-        head = [
-            e.timestamp.astimezone(dt.UTC).isoformat(timespec="seconds"),
-            e.actor.get_username() if e.actor else "",
-            present.kind(e),
-            csv_safe(e.object_repr),
-            present.action(e),
-        ]
-        tail = [csv_safe(e.reason), e.cid or ""]
-        for c in present.changes(e) or [present.Change("", "", "")]:
-            writer.writerow([*head, c.field, csv_safe(c.old), csv_safe(c.new), *tail])
+    write_csv(response, found.qs)
     return response

@@ -5,7 +5,8 @@ here for Django and for migrations (which name ``scorecards.models.report_path``
 - `setup`: scoring plans (the snapshot of a template), conflict declarations;
 - `rating`: scorecards, ratings, consensus;
 - `alignment`: computed results;
-- `reports`: report PDF jobs.
+- `reports`: report PDF jobs;
+- `decision`: the decision, its declined candidates and signatures.
 """
 
 from ..alignment.models import (
@@ -14,6 +15,7 @@ from ..alignment.models import (
     AlignmentState,
     CriterionResult,
 )
+from ..decision.models import Decision, Declined, Signature, decision_path
 from ..library.models import (
     SCORE_CHOICES,
     SIGNAL_CHOICES,
@@ -48,6 +50,8 @@ __all__ = [
     "ConflictDeclaration",
     "ConsensusRating",
     "Criterion",
+    "Decision",
+    "Declined",
     "CriterionResult",
     "CriterionRules",
     "PlanCategory",
@@ -58,11 +62,13 @@ __all__ = [
     "ScaleAnchor",
     "ScoringPlan",
     "Scorecard",
+    "Signature",
     "Source",
     "StandingBand",
     "StandingScale",
     "Template",
     "TemplateCategory",
     "TemplateCriterion",
+    "decision_path",
     "report_path",
 ]

@@ -4,7 +4,10 @@ Run as ``python -m scorecards.reports._child``. Reads one JSON object on stdin::
 
     {"html": "...", "out": "/abs/path/.report.pdf.part", "memory_mb": 1024,
      "static_url": "/static/", "static_roots": [["", "/app/static"], ...],
-     "data_url_max_bytes": 2097152}
+     "data_url_max_bytes": 2097152,
+     "pdf_variant": "pdf/a-3b",                         (optional)
+     "attachments": [{"path": "/abs/original.pdf", "name": "report.pdf",
+                      "description": "…", "relationship": "Source"}]}  (optional)
 
 caps its own address space at ``memory_mb`` (0 = no cap), renders ``html`` with
 WeasyPrint through :class:`SafeURLFetcher` into ``out``, and prints one JSON line on
@@ -63,8 +66,24 @@ def _render(job: dict) -> dict:
     document = HTML(
         string=job["html"], base_url=STATIC_BASE_URL, url_fetcher=fetcher
     ).render()
+    options = {}
+    if job.get("pdf_variant"):
+        options["pdf_variant"] = job["pdf_variant"]
+    if job.get("attachments"):
+        from weasyprint import Attachment
+
+        # Files the parent wrote for us (an original report), never a URL.
+        options["attachments"] = [
+            Attachment(
+                filename=a["path"],
+                name=a["name"],
+                description=a["description"],
+                relationship=a.get("relationship", "Source"),
+            )
+            for a in job["attachments"]
+        ]
     with open(job["out"], "wb") as out:
-        document.write_pdf(out)
+        document.write_pdf(out, **options)
     return {"pages": len(document.pages), "refused": fetcher.refused}
 
 

@@ -26,6 +26,8 @@ from partners.selectors import candidate_evidence
 
 from ..alignment.read import FLAG_LABELS, FLAG_SENTENCES, current_results
 from ..charts import category_chart_svg, score_bar_svg
+from ..decision.selectors import changes_since, decision_of
+from ..history import present
 from ..models import AlignmentResult, AlignmentRun, Kind, ReportJob, Source
 from ..rating.models import rating_evidence_id
 from ..rating.selectors import ratings_table
@@ -33,7 +35,7 @@ from ..scoring import CULTURE_CATEGORY, FLAG_CODES, ROBUST_P_FIRST
 from ..scoring.flags import DISAGREEMENT_RANGE
 from ..setup.selectors import plan_categories, selection_plan
 
-REPORT_TEMPLATE_VERSION = "1"
+REPORT_TEMPLATE_VERSION = "2"
 """Raise when a report template changes what it shows: a new version never reuses
 a PDF rendered by the old one."""
 
@@ -436,9 +438,28 @@ def _who(user) -> str:
 
 
 def report_context(*, evaluation: Evaluation, candidate: Candidate | None) -> dict:
-    if candidate is not None:
-        return due_diligence_context(candidate)
-    return comparison_context(evaluation)
+    context = (
+        due_diligence_context(candidate)
+        if candidate is not None
+        else comparison_context(evaluation)
+    )
+    return {**context, **decision_context(evaluation, context["toc_entries"])}
+
+
+def decision_context(evaluation: Evaluation, toc: list) -> dict:
+    """A decided evaluation's reports open with the decision: what was chosen and
+    why, who signed, and what changed after it was recorded (a fixed number of
+    queries)."""
+    decision = decision_of(evaluation)
+    if decision is None:
+        return {}
+    return {
+        "decision": decision,
+        "decision_declined": list(decision.declined.select_related("candidate__cdmo")),
+        "decision_signatures": list(decision.signatures.select_related("signer")),
+        "decision_changes": present.rows(changes_since(decision), brief=True),
+        "toc_entries": [("decision", _("The decision")), *toc],
+    }
 
 
 def report_content(

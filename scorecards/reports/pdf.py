@@ -50,6 +50,16 @@ class RenderFailed(RenderError):
 
 
 @dataclass(frozen=True)
+class PdfAttachment:
+    """A local file to embed in the PDF (PDF/A-3 "associated file")."""
+
+    path: Path
+    name: str
+    description: str = ""
+    relationship: str = "Source"
+
+
+@dataclass(frozen=True)
 class RenderInfo:
     """What a successful render produced."""
 
@@ -64,6 +74,8 @@ def render_pdf(
     out_path: Path,
     timeout: float | None = None,
     memory_mb: int | None = None,
+    pdf_variant: str = "",
+    attachments: tuple[PdfAttachment, ...] = (),
 ) -> RenderInfo:
     """Render ``html`` to a PDF at ``out_path``; replace any file already there.
 
@@ -71,6 +83,9 @@ def render_pdf(
     ``memory_mb`` to ``settings.REPORT_MEMORY_MB`` (0 = no memory cap). Relative and
     ``{% static %}`` URLs in ``html`` resolve against the app's static files; every
     other URL is refused and listed in ``RenderInfo.refused``.
+
+    ``pdf_variant`` (``"pdf/a-3b"``) asks WeasyPrint for that PDF variant;
+    ``attachments`` are local files embedded in the PDF.
 
     Raises :class:`RenderTimeout`, :class:`RenderTooLarge` or :class:`RenderFailed`;
     after an error nothing exists at ``out_path`` (a previous file there is removed
@@ -95,6 +110,16 @@ def render_pdf(
         "static_url": settings.STATIC_URL,
         "static_roots": static_search_roots(),
         "data_url_max_bytes": settings.REPORT_DATA_URL_MAX_BYTES,
+        "pdf_variant": pdf_variant,
+        "attachments": [
+            {
+                "path": str(Path(a.path).resolve()),
+                "name": a.name,
+                "description": a.description,
+                "relationship": a.relationship,
+            }
+            for a in attachments
+        ],
     }
     try:
         # WeasyPrint puts @font-face files in TMPDIR; a killed child cannot clean

@@ -202,12 +202,14 @@ def weights_save(
     notify_inputs_changed(evaluation_id=evaluation.pk, by=by)
 
 
-def _set_status(evaluation: Evaluation, frm: str, to: str, message: str) -> None:
+def _set_status(
+    evaluation: Evaluation, frm: str, to: str, message: str, reason: str = ""
+) -> None:
     updated = Evaluation.objects.filter(pk=evaluation.pk, status=frm).update(status=to)
     if not updated:
         raise ValidationError(message)
     evaluation.status = to
-    audit.changed(evaluation, {"status": (frm, to)})
+    audit.changed(evaluation, {"status": (frm, to)}, reason=reason)
 
 
 @service
@@ -225,11 +227,32 @@ def scoring_open(*, evaluation: Evaluation, by) -> None:
 
 @service
 def scoring_close(*, evaluation: Evaluation, by) -> None:
+    """Close scoring: evaluators see every result; scorecards take no more
+    ratings until the lead reopens scoring with a reason."""
     _set_status(
         evaluation,
         Evaluation.Status.SCORING,
         Evaluation.Status.CLOSED,
         _("Scoring is not open."),
+    )
+
+
+@service
+def scoring_reopen(*, evaluation: Evaluation, reason: str, by) -> None:
+    """Open closed scoring again; the reason is kept in the audit trail. A decided
+    evaluation stays decided."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why scoring opens again.")})
+    if evaluation.status == Evaluation.Status.DECIDED:
+        raise ValidationError(
+            _("The decision is recorded; scoring of a decided evaluation stays closed.")
+        )
+    _set_status(
+        evaluation,
+        Evaluation.Status.CLOSED,
+        Evaluation.Status.SCORING,
+        _("Scoring is not closed."),
+        reason=reason,
     )
 
 
