@@ -34,8 +34,8 @@ RUN pip install -r requirements.txt
 COPY . .
 
 # Static files are collected into the image (var/static) and served by WhiteNoise.
-# DEBUG=0 selects the compressed, hashed storage; the key exists only for this step.
-RUN DEBUG=0 SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --noinput
+# PRODUCTION=1 selects the compressed, hashed storage; the key exists only for this step.
+RUN PRODUCTION=1 SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --noinput
 
 # The code stays root-owned and read-only for the app user. Uploads and generated
 # reports go to /data/files (a volume in docker-compose.yml).

@@ -1,7 +1,8 @@
 """Settings for the CDMO partner evaluation product.
 
 Everything is read from the environment (django-environ). With nothing set, the app
-runs on the embedded defaults: DEBUG on, SQLite in ``var/``, background jobs
+runs on the embedded defaults: plain HTTP on 127.0.0.1 with the app's own error
+pages (DEBUG=1 opts in to Django's), SQLite in ``var/``, background jobs
 in-process, email printed to the console. Production differs only by environment
 variables (see ``.env.example``).
 """
@@ -23,17 +24,28 @@ env_file = BASE_DIR / ".env"
 if env_file.exists():
     environ.Env.read_env(env_file)
 
-DEBUG = env.bool("DEBUG", default=True)
-if DEBUG:
-    SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-only")
-else:
+# Two switches. PRODUCTION=1 is a deployed site: it needs SECRET_KEY and
+# ALLOWED_HOSTS, sends cookies over HTTPS only, redirects HTTP to HTTPS and serves
+# hashed, compressed static files. DEBUG=1 is a developer's opt-in to Django's
+# technical pages (tracebacks, the URL list on a 404); without it everyone, also
+# on `make run`, sees the app's own 403, 404 and 500 pages.
+PRODUCTION = env.bool("PRODUCTION", default=False)
+DEBUG = env.bool("DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DEBUG=1 shows tracebacks to anyone; it cannot be on with PRODUCTION=1."
+    )
+if PRODUCTION:
     # An empty value (``SECRET_KEY=`` as shipped in .env.example) counts as unset.
     SECRET_KEY = env("SECRET_KEY", default="")
     if not SECRET_KEY:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured("SECRET_KEY must be set when PRODUCTION is on.")
+else:
+    SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-only")
 
 ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"] if DEBUG else []
+    "ALLOWED_HOSTS",
+    default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"],
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -134,9 +146,13 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-if DEBUG:
+if not PRODUCTION:
     # WhiteNoise warns on every request when its root is missing in development.
     Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+# Outside production WhiteNoise serves static files straight from the apps' and
+# the project's folders (no collectstatic), as they change.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = env.path("FILES_ROOT", default=str(VAR_DIR / "files"))
 # No public URL serves these files; the value only satisfies tools that need one.
 MEDIA_URL = "/private-files-are-never-served/"
@@ -164,9 +180,9 @@ STORAGES = {
     "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
@@ -245,10 +261,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env.int(
+    "SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
     "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
 )

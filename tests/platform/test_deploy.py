@@ -62,7 +62,7 @@ def clean_env(**overrides: str) -> dict[str, str]:
 
 def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     return clean_env(
-        DEBUG="0",
+        PRODUCTION="1",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="cdmo.example.com",
         CSRF_TRUSTED_ORIGINS="https://cdmo.example.com",
@@ -96,22 +96,26 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
 
 
 @pytest.mark.parametrize("secret", [None, ""], ids=["unset", "empty"])
-def test_settings_refuse_to_start_without_secret_key_when_debug_is_off(
-    tmp_path, secret
-):
+def test_settings_refuse_to_start_without_secret_key_in_production(tmp_path, secret):
     env = production_env(tmp_path)
     del env["SECRET_KEY"]
     if secret is not None:
         env["SECRET_KEY"] = secret
     result = manage("check", env=env)
     assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+    assert "SECRET_KEY must be set when PRODUCTION is on." in result.stderr
 
 
 def test_env_example_documents_every_variable_the_settings_read():
     names = settings_variables()
     # The pattern must see reads split over several lines, too.
-    assert {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"} <= names
+    assert {
+        "PRODUCTION",
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+    } <= names
     assert "SECURE_HSTS_INCLUDE_SUBDOMAINS" in names
     documented = set(
         re.findall(r"^#?[ \t]*([A-Z][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(), re.M)
@@ -153,3 +157,59 @@ def test_docker_compose_file_is_valid(docker_compose):
 
     services = subprocess.run([*compose, "config", "--services"], **run)
     assert set(services.stdout.split()) == {"web", "worker", "beat", "db", "redis"}
+
+
+EMBEDDED_ERRORS = r"""
+import sys, types, environ
+environ.Env.read_env = classmethod(lambda cls, *args, **kwargs: None)
+import django
+django.setup()
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.test.utils import setup_test_environment
+from django.urls import include, path
+
+def boom(request):
+    raise RuntimeError("a bug")
+
+urls = types.ModuleType("embedded_urls")
+urls.urlpatterns = [path("boom/", boom), path("", include("cdmo_eval.urls"))]
+sys.modules["embedded_urls"] = urls
+settings.ROOT_URLCONF = "embedded_urls"
+call_command("migrate", verbosity=0)
+from django.contrib.auth import get_user_model
+client = Client(raise_request_exception=False)
+client.force_login(get_user_model().objects.create_user("outsider"))
+print("settings", settings.DEBUG, settings.SECURE_SSL_REDIRECT,
+      settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)
+for url in ("/evaluations/nope/", "/boom/"):
+    r = client.get(url, HTTP_HOST="127.0.0.1")
+    print("page", url, r.status_code, r.content.decode().replace("\n", " "))
+"""
+
+
+def test_the_embedded_default_serves_the_apps_own_error_pages_over_plain_http(
+    tmp_path,
+):
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'embedded.sqlite3'}")
+    result = subprocess.run(
+        [sys.executable, "-c", EMBEDDED_ERRORS],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = {line.split(" ", 2)[1]: line for line in result.stdout.splitlines()[1:]}
+    # No debug pages, and none of production's HTTPS-only switches.
+    assert result.stdout.splitlines()[0] == "settings False False False False"
+    missing = lines["/evaluations/nope/"]
+    assert " 404 " in missing
+    assert "There is nothing here, or you do not have access to it." in missing
+    assert "URLconf" not in missing and "evaluations/&lt;slug:key&gt;" not in missing
+    broken = lines["/boom/"]
+    assert " 500 " in broken
+    assert "Something went wrong on our side" in broken
+    assert "Traceback" not in broken and "a bug" not in broken
