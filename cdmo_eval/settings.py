@@ -187,6 +187,13 @@ STORAGES = {
     },
 }
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Limits a bundle file (JSON) must keep to before its content is read: size,
+# nesting depth, digits of a number, characters of a text, items of a list.
+BUNDLE_MAX_BYTES = env.int("BUNDLE_MAX_BYTES", default=5 * 1024 * 1024)
+BUNDLE_MAX_DEPTH = env.int("BUNDLE_MAX_DEPTH", default=32)
+BUNDLE_MAX_INT_DIGITS = env.int("BUNDLE_MAX_INT_DIGITS", default=15)
+BUNDLE_MAX_STRING = env.int("BUNDLE_MAX_STRING", default=100_000)
+BUNDLE_MAX_ITEMS = env.int("BUNDLE_MAX_ITEMS", default=50_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 

@@ -1,6 +1,7 @@
 """Evaluation bundles (issue #6): validate, import, export, commands and pages."""
 
 import copy
+import html
 import io
 import json
 import random
@@ -1048,8 +1049,10 @@ def test_import_evaluation_command_reports_every_problem(db, tmp_path):
     ]
     assert _counts() == before
     path.write_text("{not json")
-    with pytest.raises(CommandError, match="is not JSON"):
-        call_command("import_evaluation", str(path))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("import_evaluation", str(path), stderr=err)
+    assert err.getvalue().startswith("$: not valid JSON: Expecting property name")
 
 
 def test_export_evaluation_command(db, tmp_path):
@@ -1240,10 +1243,10 @@ def test_upload_refuses_files_that_are_not_json_or_too_big(lead, as_user, settin
     client = as_user(lead)
     response = _upload(client, b'{"format": ')
     assert response.status_code == 400
-    assert "Not valid JSON" in response.content.decode()
+    assert "$: not valid JSON" in response.content.decode()
     response = _upload(client, b" " * (5 * 1024 * 1024 + 1))
     assert response.status_code == 400
-    assert "a bundle may be at most 5 MB" in response.content.decode()
+    assert "a bundle may be at most 5.0\xa0MB" in response.content.decode()
 
 
 def test_evaluation_list_offers_import_to_staff_and_leads(
@@ -1263,3 +1266,68 @@ def test_the_import_url_is_not_taken_for_an_evaluation_key(lead, as_user):
     response = as_user(lead).get(reverse("bundle_import"))
     assert response.status_code == 200
     assert "Import an evaluation bundle" in response.content.decode()
+
+
+# --- hostile files: the limits (#21) -------------------------------------------------
+
+HOSTILE = [
+    ("[" * 100_000 + "]" * 100_000, "$" + "[0]" * 32, "nested deeper than 32 levels"),
+    (
+        '{"format": "cdmo-eval/1", "evaluation": {"response_target_days": '
+        + "9" * 100_000
+        + "}}",
+        "$.evaluation.response_target_days",
+        "a number longer than 15 digits",
+    ),
+    (
+        '{"format": "cdmo-eval/1", "evaluation": {"name": "ABX\\u0000"}}',
+        "$.evaluation.name",
+        "text holds a control character (U+0000 at position 4); remove it",
+    ),
+    (
+        '{"format": "cdmo-eval/1", "users": [' + ",".join(["{}"] * 50_001) + "]}",
+        "$.users",
+        "more than 50000 items (50001)",
+    ),
+    (
+        '{"format": "cdmo-eval/1", "evaluation": {"scope": "' + "x" * 100_001 + '"}}',
+        "$.evaluation.scope",
+        "text longer than 100000 characters",
+    ),
+    (
+        '{"evaluation": {"sensitivity_delta": NaN}}',
+        "$.evaluation.sensitivity_delta",
+        "NaN is not a number JSON allows",
+    ),
+    (
+        '{"a": {"b": [1, {"c": ' + "[" * 40 + "]" * 40 + "}]}}",
+        "$.a.b[1].c" + "[0]" * 28,
+        "nested deeper than 32 levels",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "text,path,message", HOSTILE, ids=[h[2].split(" (")[0] for h in HOSTILE]
+)
+def test_hostile_bundles_are_refused_at_their_json_path(
+    lead, as_user, tmp_path, text, path, message
+):
+    client = as_user(lead)
+    before = _counts()
+    response = _upload(client, text.encode())
+    assert response.status_code == 400
+    assert f"{path}: {message}" in html.unescape(response.content.decode())
+    bundle = tmp_path / "hostile.json"
+    bundle.write_text(text)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_evaluation", str(bundle), stderr=err)
+    assert err.getvalue().splitlines()[0] == f"{path}: {message}"
+    assert _counts() == before
+
+
+def test_bundle_limits_are_settings(lead, as_user, settings):
+    settings.BUNDLE_MAX_DEPTH = 3
+    response = _upload(as_user(lead), b'{"a": [[{"b": 1}]]}')
+    assert "$.a[0][0]: nested deeper than 3 levels" in response.content.decode()

@@ -1,10 +1,10 @@
-import json
-
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from partners.models import CultureInterview, Finding, SiteVisit
 from scorecards.bundles.errors import InvalidBundle
 from scorecards.bundles.importer import import_bundle
+from scorecards.bundles.limits import read_bundle
 from scorecards.models import Rating, Scorecard
 
 
@@ -19,14 +19,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         try:
-            with open(file, encoding="utf-8") as f:
-                doc = json.load(f)
+            with open(file, "rb") as f:
+                data = f.read(settings.BUNDLE_MAX_BYTES + 1)
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise CommandError(f"{file} is not JSON: {exc}") from exc
         try:
-            evaluation = import_bundle(doc)
+            evaluation = import_bundle(read_bundle(data))
         except InvalidBundle as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
