@@ -187,6 +187,11 @@ STORAGES = {
     },
 }
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# A DOCX or XLSX (a zip package) may unpack to at most this many bytes and parts.
+UPLOAD_MAX_UNPACKED_BYTES = env.int(
+    "UPLOAD_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024
+)
+UPLOAD_MAX_ENTRIES = env.int("UPLOAD_MAX_ENTRIES", default=2000)
 # Limits a bundle file (JSON) must keep to before its content is read: size,
 # nesting depth, digits of a number, characters of a text, items of a list.
 BUNDLE_MAX_BYTES = env.int("BUNDLE_MAX_BYTES", default=5 * 1024 * 1024)

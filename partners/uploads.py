@@ -3,6 +3,7 @@ by content), where it is stored (a random name), and how a failed save leaves no
 file behind. Attachments and redlines both go through here."""
 
 import uuid
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,7 +51,49 @@ def sniff_upload(upload) -> str:
             % {"name": upload.name},
             code="bad_type",
         )
+    if kind.mime in OFFICE_TYPES:
+        _check_office(upload)
     return kind.mime
+
+
+OFFICE_TYPES = {m for m, label in ALLOWED_TYPES.items() if label in ("DOCX", "XLSX")}
+"""Zip packages: what they unpack to is checked too."""
+
+
+def _check_office(upload) -> None:
+    """A DOCX or XLSX is a zip package: refuse one that would unpack past the
+    limits (a zip bomb) or is not a readable package, reading only its directory."""
+    max_bytes = settings.UPLOAD_MAX_UNPACKED_BYTES
+    max_entries = settings.UPLOAD_MAX_ENTRIES
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as package:
+            entries = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ValidationError(
+            _("“%(name)s” is damaged: it cannot be opened as a DOCX or XLSX file.")
+            % {"name": upload.name},
+            code="damaged",
+        ) from exc
+    finally:
+        upload.seek(0)
+    unpacked = sum(e.file_size for e in entries)
+    if len(entries) > max_entries or unpacked > max_bytes:
+        raise ValidationError(
+            _(
+                "“%(name)s” would unpack to %(size)s in %(n)s parts; the limits are "
+                "%(max)s and %(max_n)s parts. Save it again without embedded media, "
+                "or split it."
+            )
+            % {
+                "name": upload.name,
+                "size": filesizeformat(unpacked),
+                "n": len(entries),
+                "max": filesizeformat(max_bytes),
+                "max_n": max_entries,
+            },
+            code="too_large_unpacked",
+        )
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 import csv
 import io
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -464,3 +465,56 @@ def test_an_empty_submission_gets_required_errors(as_user, member, candidate):
     assert not CultureInterview.objects.exists()
     assert not SiteVisit.objects.exists()
     assert not Finding.objects.exists()
+
+
+def _docx(parts: dict[str, bytes]) -> bytes:
+    """A minimal DOCX package (filetype recognises it by its first part)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"/>',
+        )
+        package.writestr("word/document.xml", "<w:document/>")
+        for name, data in parts.items():
+            package.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "parts, message",
+    [
+        ({"word/media/bomb.bin": b"\0" * (101 * 1024 * 1024)}, "would unpack to"),
+        ({f"word/p{i}.xml": b"" for i in range(2001)}, "in 2003 parts"),
+    ],
+    ids=["unpacks-past-100MB", "too-many-parts"],
+)
+def test_office_files_that_unpack_past_the_limits_are_refused(
+    as_user, member, candidate, _private_files_in_tmp, parts, message
+):
+    bomb = _docx(parts)
+    assert len(bomb) < 1024 * 1024  # small on the wire
+    visit = VisitFactory(candidate=candidate)
+    response = as_user(member(Role.EVALUATOR)).post(
+        reverse("attachment_add", args=["visits", visit.pk]),
+        {"file": SimpleUploadedFile("agenda.docx", bomb)},
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Attachment.objects.exists()
+    stored = (
+        list(_private_files_in_tmp.rglob("*")) if _private_files_in_tmp.exists() else []
+    )
+    assert [p for p in stored if p.is_file()] == []
+
+
+def test_an_ordinary_docx_is_accepted(as_user, member, candidate):
+    visit = VisitFactory(candidate=candidate)
+    response = as_user(member(Role.EVALUATOR)).post(
+        reverse("attachment_add", args=["visits", visit.pk]),
+        {"file": SimpleUploadedFile("agenda.docx", _docx({}))},
+    )
+    assert response.status_code == 302
+    (attachment,) = Attachment.objects.all()
+    assert attachment.content_type.endswith("wordprocessingml.document")
