@@ -43,6 +43,51 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(client):
     assert "Try again in 15 minutes" in page
 
 
+def test_behind_a_proxy_the_lockout_locks_the_attackers_address_not_the_user(
+    client, settings
+):
+    settings.TRUSTED_PROXIES = 1
+    UserFactory(username="alice")
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+
+    def sign_in(forwarded, password):
+        return client.post(
+            reverse("login"),
+            {"username": "alice", "password": password},
+            HTTP_X_FORWARDED_FOR=forwarded,
+            **proxy,
+        )
+
+    # The attacker prepends an address of their own: only the proxy's entry counts.
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in("198.51.100.2, 203.0.113.66", "wrong")
+    assert sign_in("203.0.113.66", PASSWORD).status_code == 429
+    # Alice, from her own address through the same proxy, still signs in.
+    assert sign_in("198.51.100.2", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "proxies, forwarded, expected",
+    [
+        (0, "203.0.113.66", "10.0.0.2"),
+        (1, "203.0.113.66", "203.0.113.66"),
+        (1, "6.6.6.6, 203.0.113.66", "203.0.113.66"),
+        (2, "6.6.6.6, 203.0.113.66, 10.0.0.9", "203.0.113.66"),
+        (2, "203.0.113.66", "10.0.0.2"),
+        (1, "not-an-address", "10.0.0.2"),
+        (1, "", "10.0.0.2"),
+    ],
+)
+def test_the_client_address_is_the_one_the_trusted_proxies_saw(
+    rf, settings, proxies, forwarded, expected
+):
+    from cdmo_eval.client_ip import client_ip
+
+    settings.TRUSTED_PROXIES = proxies
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.2")
+    assert client_ip(request) == expected
+
+
 def test_password_change(as_user):
     user = UserFactory()
     client = as_user(user)
