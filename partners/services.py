@@ -275,7 +275,18 @@ def candidate_update(*, candidate: Candidate, bulk_site: Site | None, by) -> Can
 def candidate_move(
     *, candidate: Candidate, to_stage: str, reason: str, by
 ) -> StageChange:
-    """Move a candidate to another stage; every move keeps its reason in history."""
+    """Move a candidate to another stage; every move keeps its reason in history.
+    Once the evaluation is decided, the stages are the decision's."""
+    if (
+        Evaluation.objects.filter(pk=candidate.evaluation_id)
+        .values_list("status", flat=True)
+        .first()
+        == Evaluation.Status.DECIDED
+    ):
+        raise ValidationError(
+            {"stage": _("The decision is recorded; the candidates' stages follow it.")},
+            code="decided",
+        )
     if to_stage == candidate.stage:
         raise ValidationError(
             {"stage": _("The candidate is already at this stage.")}, code="same"

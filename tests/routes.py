@@ -537,7 +537,11 @@ ROUTES: list[Route] = [
         "decision_sign",
         args=lambda w: [w.lead_signature.pk],
         post="400 404 404 404 404 404 302",
-        data=lambda w: {"password": "not-my-password", "confirm": "on"},
+        data=lambda w: {
+            "username": "lead",
+            "password": "not-my-password",
+            "confirm": "on",
+        },
     ),
     Route(
         "conflicts",

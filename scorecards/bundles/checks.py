@@ -57,3 +57,9 @@ def decision(r, clean, raw, path, ctx) -> None:
                 f"{path}.declined[{i}].candidate",
                 f"{chosen} is the selected candidate; it cannot be declined too",
             )
+    hashes = {s.get("sha256") for s in clean.get("signatures") or []} - {None}
+    if len(hashes) > 1:
+        r.error(
+            f"{path}.signatures",
+            "every signature is over the same report: their sha256 differ",
+        )

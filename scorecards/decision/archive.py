@@ -6,7 +6,8 @@
     decision/signed-copy.pdf   the signed copy (PDF/A-3b, the report attached)
     audit-trail.csv            the evaluation's audit trail
     attachments/...            every file attached to evidence, and every redline
-    manifest.json              each file above with its size and SHA-256
+    manifest.json              each file above with its size and SHA-256, and any
+                               file that was missing from storage
     SHA256SUMS                 the same, as ``sha256sum -c SHA256SUMS`` reads it
 
 Written to a temporary file (spooled to disk past a few MB), never all in memory.
@@ -45,6 +46,7 @@ class _Writer:
         self.zip = zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED)
         self.files: list[dict] = []
         self.names: set[str] = set()
+        self.missing: list[dict] = []
 
     def _unique(self, path: str) -> str:
         base, n = path, 1
@@ -68,8 +70,14 @@ class _Writer:
         )
 
     def add_stored(self, path: str, field, what: str) -> None:
-        with field.open("rb") as f:
-            self.add(path, f.read(), what)
+        """A stored file; one missing from storage is listed as missing."""
+        try:
+            with field.open("rb") as f:
+                data = f.read()
+        except OSError:
+            self.missing.append({"path": path, "what": what})
+            return
+        self.add(path, data, what)
 
 
 def build_archive(decision: Decision, *, user):
@@ -133,6 +141,7 @@ def build_archive(decision: Decision, *, user):
         "software": f"CDMO evaluation {cdmo_eval.__version__}",
         "report_sha256": decision.report_sha256,
         "files": w.files,
+        "missing": w.missing,
     }
     sums = "".join(f"{f['sha256']}  {f['path']}\n" for f in w.files)
     w.zip.writestr("manifest.json", json.dumps(manifest, indent=2) + "\n")

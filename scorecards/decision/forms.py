@@ -109,11 +109,16 @@ class DecisionForm(forms.Form):
 
 
 class SignForm(forms.Form):
+    username = forms.CharField(
+        label=_("Your user name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text=_("Signing asks for your password again, every time."),
+        help_text=_("Signing asks for your user name and password, every time."),
     )
     confirm = forms.BooleanField(
         label=_(

@@ -29,6 +29,9 @@ class Decision(models.Model):
     ``signed_copy`` is the separate PDF/A-3b file that prints the decision and
     the signature block and carries the original as an attachment (it is
     rendered again after each signature, so it never contains its own hash).
+    ``record_sha256`` is the hash of what was decided (`services.record_digest`:
+    the selection, rationale, declined candidates and reasons, the day and the
+    report's hash); signatures are given over it and the report's hash together.
     ``standings`` keeps the results the decision was taken on (candidate, score,
     rank), and ``fingerprint`` the alignment input fingerprint they were computed
     from: a later change to those inputs is shown against the decision.
@@ -62,6 +65,15 @@ class Decision(models.Model):
     original = models.FileField(upload_to=decision_path, max_length=200, blank=True)
     signed_copy = models.FileField(upload_to=decision_path, max_length=200, blank=True)
     signed_copy_sha256 = models.CharField(max_length=64, blank=True)
+    earlier_copies = models.JSONField(
+        _("earlier signed copies"),
+        default=list,
+        blank=True,
+        help_text=_("SHA-256 and time of each signed copy a later signature replaced"),
+    )
+    record_sha256 = models.CharField(
+        _("SHA-256 of the decision record"), max_length=64, blank=True
+    )
     fingerprint = models.CharField(_("input fingerprint"), max_length=64, blank=True)
     standings = models.JSONField(_("results decided on"), default=list, blank=True)
     recorded_by = models.ForeignKey(

@@ -4,6 +4,7 @@ uploaded file is the signed report, and the reports it may rest on."""
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -14,6 +15,7 @@ from audit.models import AuditEntry
 from partners.evidence import EVIDENCE_KINDS
 from partners.models import Candidate, Evaluation, Finding, StageChange
 
+from ..alignment.read import state_for
 from ..models import (
     ConsensusRating,
     PlanCategory,
@@ -22,6 +24,7 @@ from ..models import (
     ReportJob,
     Scorecard,
 )
+from ..setup.selectors import selection_plan
 from .models import Decision
 
 COVERED = (
@@ -45,6 +48,22 @@ def earlier_reasons(candidates: list[Candidate]) -> dict[int, str]:
     ).order_by("changed_at", "pk"):
         out[change.candidate_id] = change.reason
     return out
+
+
+def record_digest(decision: Decision, declined: list[tuple[str, str]]) -> str:
+    """The SHA-256 of what was decided, in a canonical form: the evaluation, the
+    day, the selected candidate, the rationale, each declined candidate with its
+    reason, and the report's hash. ``declined`` are (CDMO key, reason) pairs."""
+    record = {
+        "evaluation": decision.evaluation.key,
+        "decided": decision.decided_on.isoformat(),
+        "selected": decision.selected.cdmo.key if decision.selected else None,
+        "rationale": decision.rationale,
+        "declined": sorted([list(d) for d in declined]),
+        "report_sha256": decision.report_sha256,
+    }
+    text = json.dumps(record, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def decision_of(evaluation: Evaluation) -> Decision | None:
@@ -101,11 +120,24 @@ class Verdict:
     sha256: str
 
 
-def verify(decision: Decision, data: bytes) -> Verdict:
-    """Whether ``data`` is the report the decision was signed over, or its signed
-    copy, by SHA-256."""
-    digest = hashlib.sha256(data).hexdigest()
+def verify(decision: Decision, chunks) -> Verdict:
+    """Whether the file read in ``chunks`` (bytes) is the report the decision was
+    signed over, or one of its signed copies, by SHA-256."""
+    h = hashlib.sha256()
+    for chunk in [chunks] if isinstance(chunks, bytes) else chunks:
+        h.update(chunk)
+    digest = h.hexdigest()
     if decision.report_sha256 and digest == decision.report_sha256:
+        if not decision.verifiable:
+            return Verdict(
+                True,
+                _(
+                    "Its SHA-256 matches the one the imported signatures state. The "
+                    "decision was signed elsewhere: this installation did not see "
+                    "the signing."
+                ),
+                digest,
+            )
         return Verdict(
             True,
             _(
@@ -120,15 +152,48 @@ def verify(decision: Decision, data: bytes) -> Verdict:
             _("This is the signed copy of the decision, as downloaded from here."),
             digest,
         )
+    if any(digest == c["sha256"] for c in decision.earlier_copies):
+        return Verdict(
+            True,
+            _(
+                "This is an earlier signed copy of the decision, from before its "
+                "latest signature; download the signed copy again for all of them."
+            ),
+            digest,
+        )
     return Verdict(
         False,
         _(
             "This file is not the signed report: its SHA-256 matches neither the "
-            "report the signatures are over nor the signed copy. It may have been "
+            "report the signatures are over nor a signed copy. It may have been "
             "changed, or be another version."
         ),
         digest,
     )
+
+
+@dataclass(frozen=True)
+class Integrity:
+    record_intact: bool
+    """The decision's stored content still hashes to its recorded digest."""
+    results_moved: bool
+    """The results are computed from other inputs than those decided on."""
+
+
+def integrity(decision: Decision) -> Integrity:
+    intact = True
+    if decision.record_sha256:
+        declined = [
+            (d.candidate.cdmo.key, d.reason)
+            for d in decision.declined.select_related("candidate__cdmo")
+        ]
+        intact = record_digest(decision, declined) == decision.record_sha256
+    state = state_for(selection_plan(decision.evaluation))
+    run = state.current_run if state else None
+    moved = bool(decision.fingerprint) and (
+        run is None or run.fingerprint != decision.fingerprint
+    )
+    return Integrity(record_intact=intact, results_moved=moved)
 
 
 def decision_reports(evaluation: Evaluation) -> QuerySet[ReportJob]:

@@ -25,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit import record as audit
@@ -36,10 +37,11 @@ from partners.models import Candidate, Evaluation, Membership, Role
 
 from ..alignment.read import current_results
 from ..models import ReportJob
+from ..reports.context import report_content
 from ..reports.pdf import PdfAttachment, RenderError, render_pdf
 from ..setup.selectors import selection_plan
 from .models import Decision, Declined, Signature
-from .selectors import earlier_reasons
+from .selectors import earlier_reasons, record_digest
 
 LEAD_MEANING = "approved as evaluation lead"
 COSIGNER_MEANINGS = {
@@ -73,12 +75,23 @@ def _report_rule(evaluation: Evaluation, selected: Candidate | None, report):
         )
     if not report.is_ready:
         return _("That report is not ready.")
-    state, run, _rows = current_results(selection_plan(evaluation))
-    if run is None or state.is_stale or report.fingerprint != run.fingerprint:
+    today = timezone.localdate()
+    if evaluation.as_of not in (None, today):
         return _(
-            "That report was rendered from earlier inputs than today's results; "
-            "request a new one and decide on it."
-        )
+            "The results are measured as of %(day)s, but a decision is taken as of "
+            "today: clear the evaluation's as-of date, then request a new report."
+        ) % {"day": date_format(evaluation.as_of, "j M Y")}
+    state, run, _rows = current_results(selection_plan(evaluation))
+    stale = _(
+        "That report was rendered from earlier inputs than today's results; "
+    ) + _("request a new one and decide on it.")
+    if run is None or state.is_stale or report.fingerprint != run.fingerprint:
+        return stale
+    # What the report shows besides the scores (findings, plans, governance) may
+    # have changed too: its content must be what a report rendered now shows.
+    _context, digest = report_content(evaluation=evaluation, candidate=selected)
+    if report.content_digest and digest != report.content_digest:
+        return stale
     return None
 
 
@@ -152,8 +165,13 @@ def decision_record(
     if errors:
         raise ValidationError(errors)
 
-    original = report.file.open("rb").read()
-    report.file.close()
+    try:
+        with report.file.open("rb") as f:
+            original = f.read()
+    except OSError as exc:
+        raise ValidationError(
+            {"report": _("That report's file is missing; request a new one.")}
+        ) from exc
     fingerprint, standings = _standings(evaluation)
     decision = Decision(
         evaluation=evaluation,
@@ -172,6 +190,11 @@ def decision_record(
     decision.save()
     for pk, reason in reasons.items():
         Declined.objects.create(decision=decision, candidate_id=pk, reason=reason)
+    keys = {c.pk: c.cdmo.key for c in candidates}
+    decision.record_sha256 = record_digest(
+        decision, [(keys[pk], reason) for pk, reason in reasons.items()]
+    )
+    decision.save(update_fields=["record_sha256"])
     for c in candidates:
         to = (
             Candidate.Stage.SELECTED
@@ -239,6 +262,8 @@ def signer_add(*, decision: Decision, user, meaning: str, by) -> Signature:
     """Ask one more member (procurement, or an observer acting as quality
     approver) to co-sign the decision."""
     problem = _cosigner_errors(decision.evaluation, [(user, meaning)], by)
+    if not decision.verifiable:
+        problem = _("An imported decision cannot be signed here.")
     if not problem and decision.signatures.filter(signer=user).exists():
         problem = _("%(who)s is already asked to sign.") % {
             "who": user.get_full_name() or user.get_username()
@@ -259,25 +284,55 @@ def _printed_name(user) -> str:
     return user.get_full_name().strip() or user.get_username()
 
 
-@service
-def decision_sign(*, signature: Signature, password: str, request, by) -> Signature:
-    """Sign: the signer gives their password again (§11.200: each signing is
-    authenticated); a wrong one is a failed sign-in for the lockout. Records the
-    printed name, the meaning, the time and the hash of the report, then renders
-    the signed copy again."""
+def _signing_refusal(signature: Signature, by) -> str:
+    """Why ``by`` may not give ``signature`` now, or ""."""
+    decision = signature.decision
     if signature.signer_id != by.pk:
-        raise ValidationError(
-            _("Only %(who)s can give this signature.")
-            % {"who": _printed_name(signature.signer)}
-        )
+        return _("Only %(who)s can give this signature.") % {
+            "who": _printed_name(signature.signer)
+        }
     if signature.is_signed:
-        raise ValidationError(_("This signature is already given."))
-    if not signature.decision.verifiable:
+        return _("This signature is already given.")
+    if not decision.verifiable:
+        return _(
+            "This decision was imported without its report; it cannot be signed here."
+        )
+    role = (
+        Membership.objects.filter(evaluation=decision.evaluation, user=by)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role not in ((Role.LEAD,) if signature.order == 0 else COSIGNER_ROLES):
+        return _(
+            "Your role in this evaluation changed since your signature was asked "
+            "for; ask the lead to ask again."
+        )
+    if (
+        signature.order > 0
+        and decision.signatures.filter(order=0, signed_at__isnull=True).exists()
+    ):
+        return _("The evaluation lead signs first; you can sign once they have.")
+    return ""
+
+
+@service
+def decision_sign(
+    *, signature: Signature, username: str, password: str, request, by
+) -> Signature:
+    """Sign: the signer gives their user name and password again (§11.200(a)(1):
+    both parts of the signature at every signing); a wrong one is a failed
+    sign-in for the lockout. The stored report must still hash to what everyone
+    signs. Records the printed name, the meaning, the time and the hash, then
+    renders the signed copy again, one signer at a time."""
+    problem = _signing_refusal(signature, by)
+    if problem:
+        raise ValidationError(problem)
+    if (username or "").strip() != by.get_username():
         raise ValidationError(
-            _(
-                "This decision was imported without its report; it cannot be "
-                "signed here."
-            )
+            {
+                "username": _("Give your own user name, %(u)s.")
+                % {"u": by.get_username()}
+            }
         )
     user = authenticate(request, username=by.get_username(), password=password or "")
     if user is None or user.pk != by.pk:
@@ -294,23 +349,44 @@ def decision_sign(*, signature: Signature, password: str, request, by) -> Signat
             {"password": _("That is not your password. Nothing was signed.")}
         )
     with transaction.atomic():
-        claimed = Signature.objects.filter(pk=signature.pk, signed_at__isnull=True)
+        # One signer at a time: each renders the copy with every signature so far.
+        decision = Decision.objects.select_for_update().get(pk=signature.decision_id)
+        signature.decision = decision
+        problem = _signing_refusal(signature, by)
+        if problem:
+            raise ValidationError(problem)
+        try:
+            with decision.original.open("rb") as f:
+                found = _sha256(f.read())
+        except OSError as exc:
+            raise ValidationError(
+                _(
+                    "The signed report's file is missing; nothing was signed. Tell an "
+                    "administrator."
+                )
+            ) from exc
+        if found != decision.report_sha256:
+            raise ValidationError(
+                _(
+                    "The stored report no longer matches the hash recorded with the "
+                    "decision; nothing was signed. Tell an administrator."
+                )
+            )
         now = timezone.now()
         name = _printed_name(by)
-        if not claimed.update(
-            signed_at=now, printed_name=name, sha256=signature.decision.report_sha256
-        ):
+        claimed = Signature.objects.filter(pk=signature.pk, signed_at__isnull=True)
+        if not claimed.update(signed_at=now, printed_name=name, sha256=found):
             raise ValidationError(_("This signature is already given."))
         audit.changed(
             signature,
             {
                 "signed_at": (None, now.isoformat()),
                 "printed_name": ("", name),
-                "sha256": ("", signature.decision.report_sha256),
+                "sha256": ("", found),
             },
         )
         signature.refresh_from_db()
-        signed_copy_render(decision=signature.decision)
+        signed_copy_render(decision=decision)
     return signature
 
 
@@ -353,12 +429,18 @@ def signed_copy_render(*, decision: Decision) -> Decision:
                 _("The signed copy could not be rendered: %(e)s") % {"e": error}
             ) from error
         data = out.read_bytes()
-    old = decision.signed_copy.name
+    if decision.signed_copy_sha256:
+        # A copy someone downloaded before this signature still verifies.
+        decision.earlier_copies = [
+            *decision.earlier_copies,
+            {
+                "sha256": decision.signed_copy_sha256,
+                "replaced_at": timezone.now().isoformat(timespec="seconds"),
+            },
+        ]
     decision.signed_copy.save("signed.pdf", ContentFile(data), save=False)
     decision.signed_copy_sha256 = _sha256(data)
-    decision.save(update_fields=["signed_copy", "signed_copy_sha256"])
-    if old:
-        transaction.on_commit(lambda: decision.signed_copy.storage.delete(old))
+    decision.save(update_fields=["signed_copy", "signed_copy_sha256", "earlier_copies"])
     return decision
 
 

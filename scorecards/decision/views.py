@@ -61,6 +61,7 @@ def _page(request, evaluation, *, status=200, **forms):
             None,
         )
         entries = selectors.changes_since(decision)
+        context["integrity"] = selectors.integrity(decision)
         context |= dict(
             signatures=signatures,
             declined=list(decision.declined.select_related("candidate__cdmo")),
@@ -126,6 +127,7 @@ def decision_sign(request, pk):
         form,
         lambda data: services.decision_sign(
             signature=signature,
+            username=data["username"],
             password=data["password"],
             request=request,
             by=request.user,
@@ -160,8 +162,7 @@ def decision_verify(request, key):
     form = VerifyForm(request.POST, request.FILES)
     verdict = None
     if form.is_valid():
-        upload = form.cleaned_data["file"]
-        verdict = selectors.verify(decision, b"".join(upload.chunks()))
+        verdict = selectors.verify(decision, form.cleaned_data["file"].chunks())
     return _page(
         request,
         decision.evaluation,
@@ -178,7 +179,7 @@ def decision_file(request, key, which):
     field = {"report": decision.original, "signed-copy": decision.signed_copy}.get(
         which
     )
-    if not field:
+    if not field or not field.storage.exists(field.name):
         raise Http404("No such file.")
     stamp = decision.decided_on.isoformat()
     return private_file_response(

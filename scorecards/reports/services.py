@@ -220,8 +220,9 @@ def report_render(*, job_id: int) -> ReportJob | None:
 
 
 def _same_content(job: ReportJob, digest: str) -> ReportJob | None:
-    """A report already rendered with exactly this content, if any."""
-    return (
+    """A report already rendered with exactly this content whose file is still
+    there, if any."""
+    same = (
         ReportJob.objects.filter(
             evaluation_id=job.evaluation_id,
             kind=job.kind,
@@ -233,6 +234,9 @@ def _same_content(job: ReportJob, digest: str) -> ReportJob | None:
         .exclude(pk=job.pk)
         .first()
     )
+    if same is not None and not same.file.storage.exists(same.file.name):
+        return None
+    return same
 
 
 def _take_file(job: ReportJob, same: ReportJob, context: dict, digest: str):

@@ -7,9 +7,11 @@ import os
 from pathlib import Path
 
 import pypdf
+from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from partners.models import Candidate
+from partners import services as partners_services
+from partners.models import Candidate, Evaluation
 from scorecards.models import Decision
 from scorecards.reports import services as report_services
 from scorecards.reports.pdf import RenderInfo
@@ -43,6 +45,11 @@ def test_the_lead_closes_scoring_decides_signs_and_verifies(
 
     monkeypatch.setattr(report_services, "render_pdf", render)
 
+    # The demo is measured as of a day in June; the decision is taken today.
+    evaluation = Evaluation.objects.get(key="abx101-ds")
+    partners_services.evaluation_update(
+        evaluation=evaluation, as_of=None, by=User.objects.get(username="lead")
+    )
     sign_in("lead")
     page.goto("/evaluations/abx101-ds/scoring/")
     page.get_by_role("button", name="Close scoring").click()
@@ -86,6 +93,7 @@ def test_the_lead_closes_scoring_decides_signs_and_verifies(
     expect(signing.get_by_role("row", name="Paul Moreau")).to_contain_text(
         "awaiting signature"
     )
+    signing.get_by_label("Your user name").fill("lead")
     signing.get_by_label("Your password").fill("not-my-password")
     signing.get_by_label("I sign this decision electronically").check()
     signing.get_by_role("button", name="Sign").click()
@@ -95,6 +103,7 @@ def test_the_lead_closes_scoring_decides_signs_and_verifies(
     _shot(page, "2-wrong-password")
 
     signing = page.get_by_role("region", name="Signatures")
+    signing.get_by_label("Your user name").fill("lead")
     signing.get_by_label("Your password").fill("demo-cdmo-2026")
     signing.get_by_label("I sign this decision electronically").check()
     signing.get_by_role("button", name="Sign").click()

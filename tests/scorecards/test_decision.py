@@ -24,7 +24,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partners import services as partners_services
-from partners.models import Candidate, CultureInterview, Evaluation, StageChange
+from partners.models import (
+    Candidate,
+    CultureInterview,
+    Evaluation,
+    Finding,
+    StageChange,
+)
 from scorecards.alignment.services import alignment_ensure_fresh
 from scorecards.bundles.demo import DEMO_PASSWORD, load_demo
 from scorecards.bundles.errors import InvalidBundle
@@ -56,6 +62,10 @@ def stub_reports(monkeypatch):
 @pytest.fixture
 def demo(db, stub_reports):
     evaluation = next(e for e in load_demo() if e.key == "abx101-ds")
+    # The demo is measured as of a day in June; a decision is taken today.
+    partners_services.evaluation_update(
+        evaluation=evaluation, as_of=None, by=_user("lead")
+    )
     # A test's transaction never commits, so the recompute queued on commit
     # does not run: compute the results here.
     alignment_ensure_fresh(plan_id=selection_plan(evaluation).pk, caused_by_id=None)
@@ -247,10 +257,14 @@ def test_only_procurement_and_observers_co_sign(closed):
 # --- signing -------------------------------------------------------------------------
 
 
-def _sign(client, signature, password):
+def _sign(client, signature, password, username=None):
     return client.post(
         reverse("decision_sign", args=[signature.pk]),
-        {"password": password, "confirm": "on"},
+        {
+            "username": username or signature.signer.username,
+            "password": password,
+            "confirm": "on",
+        },
     )
 
 
@@ -431,6 +445,7 @@ def test_the_archive_holds_everything_with_checksums(closed, client):
     )
     assert sums == {p: f["sha256"] for p, f in listed.items()}
     assert listed["decision/report.pdf"]["sha256"] == decision.report_sha256
+    assert manifest["missing"] == []
     trail = list(csv.reader(io.StringIO(archive.read("audit-trail.csv").decode())))
     assert trail[0][0] == "when (UTC)" and len(trail) > 50
     bundle = json.loads(archive.read("bundle.json"))
@@ -516,3 +531,132 @@ def test_a_decision_in_a_bundle_needs_a_decided_evaluation(closed):
         "is not a time with its zone" in messages["$.decision.signatures[0].signed_at"]
     )
     assert "is not a SHA-256" in messages["$.decision.signatures[0].sha256"]
+
+
+# --- what the review found ----------------------------------------------------------
+
+
+def test_a_decision_is_taken_on_results_measured_as_of_today(closed):
+    lead = _user("lead")
+    partners_services.evaluation_update(
+        evaluation=closed, as_of=dt.date(2026, 6, 30), by=lead
+    )
+    alignment_ensure_fresh(plan_id=selection_plan(closed).pk, caused_by_id=None)
+    with pytest.raises(ValidationError) as refused:
+        _decide(closed)
+    assert "measured as of 30 Jun 2026" in str(refused.value.error_dict["report"])
+
+
+def test_a_report_whose_findings_changed_since_is_not_current(closed):
+    cs = _candidates(closed)
+    report = _report(closed, cs["northbridge"])
+    finding = Finding.objects.filter(candidate=cs["northbridge"]).first()
+    finding.bridging_plan = "A new bridging plan, after the report"
+    partners_services.finding_save(finding=finding, by=_user("lead"))
+    with pytest.raises(ValidationError) as refused:
+        _decide(closed, report=report)
+    assert "earlier inputs" in str(refused.value.error_dict["report"])
+
+
+def test_co_signers_sign_after_the_lead_and_only_as_their_role(closed, client):
+    decision = _decide(
+        closed, cosigners=[(_user("procurement"), "approved for procurement")]
+    )
+    client.force_login(_user("procurement"))
+    early = _sign(client, decision.signatures.get(order=1), DEMO_PASSWORD)
+    assert early.status_code == 400
+    assert "The evaluation lead signs first" in early.content.decode()
+    lead = _user("lead")
+    client.force_login(lead)
+    wrong_name = _sign(
+        client, decision.signatures.get(signer=lead), DEMO_PASSWORD, "procurement"
+    )
+    assert "Give your own user name, lead." in wrong_name.content.decode()
+    assert (
+        _sign(client, decision.signatures.get(signer=lead), DEMO_PASSWORD).status_code
+        == 302
+    )
+    first_copy = Decision.objects.get(pk=decision.pk).signed_copy.open("rb").read()
+    client.force_login(_user("procurement"))
+    assert (
+        _sign(client, decision.signatures.get(order=1), DEMO_PASSWORD).status_code
+        == 302
+    )
+    decision.refresh_from_db()
+    # A copy downloaded after the first signature still verifies, as an earlier one.
+    verdict = selectors.verify(decision, first_copy)
+    assert verdict.matches and "earlier signed copy" in verdict.what
+    assert [s.is_signed for s in decision.signatures.all()] == [True, True]
+
+
+def test_a_changed_stored_report_is_not_signed(closed, client):
+    decision = _decide(closed)
+    path = Path(decision.original.path)
+    path.write_bytes(path.read_bytes() + b"% changed")
+    lead = _user("lead")
+    client.force_login(lead)
+    response = _sign(client, decision.signatures.get(signer=lead), DEMO_PASSWORD)
+    assert response.status_code == 400
+    assert "no longer matches the hash" in response.content.decode()
+    assert not decision.signatures.get(signer=lead).is_signed
+
+
+def test_missing_files_are_refused_or_not_found_never_a_server_error(closed, client):
+    cs = _candidates(closed)
+    report = _report(closed, cs["northbridge"])
+    Path(report.file.path).unlink()
+    with pytest.raises(ValidationError) as refused:
+        _decide(closed, report=report)
+    assert "file is missing" in str(refused.value.error_dict["report"])
+    decision = _decide(closed)
+    Path(decision.original.path).unlink()
+    client.force_login(_user("lead"))
+    url = reverse("decision_file", args=[closed.key, "report"])
+    assert client.get(url).status_code == 404
+    signing = _sign(client, decision.signatures.get(order=0), DEMO_PASSWORD)
+    assert signing.status_code == 400
+    assert "file is missing" in signing.content.decode()
+
+
+def test_the_stages_follow_the_decision_and_its_record_is_hashed(closed):
+    decision = _decide(closed)
+    lead = _user("lead")
+    with pytest.raises(ValidationError) as refused:
+        partners_services.candidate_move(
+            candidate=decision.selected, to_stage="declined", reason="x", by=lead
+        )
+    assert "stage" in refused.value.error_dict
+    assert len(decision.record_sha256) == 64
+    assert selectors.integrity(decision).record_intact
+    Decision.objects.filter(pk=decision.pk).update(rationale="Changed in the database")
+    decision.refresh_from_db()
+    assert not selectors.integrity(decision).record_intact
+
+
+def test_imported_signatures_must_be_over_one_report(closed):
+    doc = export_bundle(closed)
+    doc["evaluation"]["key"] = "abx101-two-hashes"
+    doc["evaluation"]["status"] = "decided"
+    signature = {
+        "username": "lead",
+        "printed_name": "L. Lind",
+        "meaning": "approved as evaluation lead",
+        "signed_at": "2026-07-15T10:05:00Z",
+        "sha256": "a" * 64,
+    }
+    doc["decision"] = {
+        "selected": "northbridge",
+        "decided": "2026-07-15",
+        "rationale": "Best fit",
+        "declined": [],
+        "signatures": [
+            signature,
+            {**signature, "username": "procurement", "sha256": "b" * 64},
+        ],
+    }
+    with pytest.raises(InvalidBundle) as refused:
+        import_bundle(doc, by=_user("lead"))
+    assert any(
+        e.path == "$.decision.signatures" and "their sha256 differ" in e.message
+        for e in refused.value.errors
+    )
