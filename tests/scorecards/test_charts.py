@@ -187,3 +187,13 @@ def test_charts_render_in_weasyprint():
     text = reader.pages[0].extract_text()
     assert "Candidate 3" in text and "Category 8" in text and "no score" in text
     assert fetcher.refused == []
+
+
+def test_the_score_bar_and_the_empty_chart_escape_what_they_print():
+    # The mark_safe sites bandit reports (B308): each escapes every name.
+    bar = score_bar_svg(50, label=TRICKY)
+    empty = category_chart_svg([], [], title=TRICKY)
+    for svg in (bar, empty):
+        assert "<b>" not in svg
+        parse(svg)  # would fail on a stray & or <
+    assert TRICKY in texts(parse(empty))
