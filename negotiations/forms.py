@@ -88,12 +88,31 @@ class RequestForm(_OwnedForm):
         self.fields["due"].help_text = _(
             "Empty: the sent date plus the response target (%(days)s days)."
         ) % {"days": self.candidate.evaluation.response_target_days}
+        self.fields["complete"].help_text = _(
+            "Tick once the answer has come and it is complete; leave it unticked "
+            "for a partial answer."
+        )
+        if self.instance.pk is None:
+            # Nothing has been answered yet, so nothing is complete yet.
+            self.initial["complete"] = False
         self.helper = _helper(
             "subject",
             Row(Column("sent"), Column("due"), Column("answered")),
             "complete",
             *(["owner"] if "owner" in self.fields else []),
         )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("complete") and not data.get("answered"):
+            self.add_error(
+                "complete",
+                _(
+                    "Give the date the answer came, or untick: an answer that has "
+                    "not come cannot be complete."
+                ),
+            )
+        return data
 
 
 class RoundForm(forms.ModelForm):

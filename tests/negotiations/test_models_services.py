@@ -369,7 +369,7 @@ def test_evaluator_edits_own_requests_only(as_user, member, candidate):
     assert 'name="owner"' not in response.content.decode()
     response = client.post(
         reverse("request_create", args=[candidate.pk]),
-        {"subject": "Site master file", "sent": "2026-03-02", "complete": "on"},
+        {"subject": "Site master file", "sent": "2026-03-02"},
     )
     assert response.status_code == 302
     own = InformationRequest.objects.get()
@@ -602,3 +602,53 @@ def test_the_beat_schedule_runs_the_task_daily(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["send-overdue-reminders"]
     assert entry["task"] == "negotiations.tasks.send_overdue_reminders"
     assert entry["schedule"].hour == {6}
+
+
+def test_a_new_request_is_not_complete_before_its_answer(as_user, member, candidate):
+    client = as_user(member(Role.PROCUREMENT))
+    page = client.get(reverse("request_create", args=[candidate.pk])).content.decode()
+    assert 'name="complete"' in page
+    assert not re.search(r'<input[^>]*name="complete"[^>]*checked', page)
+    response = client.post(
+        reverse("request_create", args=[candidate.pk]),
+        {"subject": "Batch records", "sent": "2026-03-02", "complete": "on"},
+    )
+    assert response.status_code == 400
+    assert "an answer that has not come cannot be complete" in response.content.decode()
+    assert not InformationRequest.objects.exists()
+    response = client.post(
+        reverse("request_create", args=[candidate.pk]),
+        {
+            "subject": "Batch records",
+            "sent": "2026-03-02",
+            "answered": "2026-03-05",
+            "complete": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert InformationRequest.objects.get().complete
+
+
+@pytest.mark.parametrize(
+    "cadence, badge, text",
+    [
+        (True, "text-bg-info", "A steering-committee cadence is in place for them."),
+        (False, "text-bg-warning", "No steering-committee cadence yet"),
+    ],
+)
+def test_the_bureaucracy_badge_agrees_with_the_governance_it_sits_beside(
+    candidate, cadence, badge, text
+):
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "negotiations/_summary.html",
+        {
+            "candidate": candidate,
+            "signals": {},
+            "bureaucracy": True,
+            "has_cadence": cadence,
+        },
+    )
+    assert badge in html and text in html
+    assert ("text-bg-warning" in html) is not cadence
