@@ -17,6 +17,11 @@ from ..models import (
     PlanCriterion,
     ScoringPlan,
 )
+from ..scoring.engine import (
+    HIGH_CONFIDENCE_COVERAGE,
+    HIGH_CONFIDENCE_SCORECARDS,
+    MEDIUM_CONFIDENCE_COVERAGE,
+)
 from ..scoring.flags import DISAGREEMENT_RANGE
 
 # What every page, report and export calls each red flag.
@@ -140,6 +145,26 @@ class Dashboard:
         return [(r.candidate.cdmo.name, r.categories) for r in self.visible_rows]
 
 
+def confidence_why(row) -> str:
+    """What the confidence rests on and what would raise it (DESIGN.md, rule 10)."""
+    coverage = row.coverage or 0
+    if row.confidence == "high":
+        return ""
+    if row.confidence == "medium":
+        return _(
+            "High needs %(cov)s %% of the weight scored and %(n)s submitted "
+            "scorecards; %(now)s %% is scored."
+        ) % {
+            "cov": f"{HIGH_CONFIDENCE_COVERAGE:g}",
+            "n": HIGH_CONFIDENCE_SCORECARDS,
+            "now": f"{coverage:.0f}",
+        }
+    return _("Medium needs %(cov)s %% of the weight scored; %(now)s %% is.") % {
+        "cov": f"{MEDIUM_CONFIDENCE_COVERAGE:g}",
+        "now": f"{coverage:.0f}",
+    }
+
+
 def by_name(row) -> tuple:
     """How results are listed before a reader may see the ranking."""
     return (row.candidate.cdmo.name.casefold(), row.candidate_id)
@@ -183,6 +208,7 @@ def dashboard(
     state, run, rows = current_results(plan)
     for row in rows:
         row.badges = flag_badges(row)
+        row.confidence_why = confidence_why(row)
     return Dashboard(
         state=state,
         run=run,
@@ -196,7 +222,7 @@ def dashboard(
 
 
 def candidate_result(candidate, plan: ScoringPlan) -> AlignmentResult | None:
-    return (
+    row = (
         AlignmentResult.objects.filter(
             candidate=candidate,
             run__pk=AlignmentState.objects.filter(plan=plan).values("current_run")[:1],
@@ -204,6 +230,9 @@ def candidate_result(candidate, plan: ScoringPlan) -> AlignmentResult | None:
         .select_related("run")
         .first()
     )
+    if row is not None:
+        row.confidence_why = confidence_why(row)
+    return row
 
 
 @dataclass

@@ -680,3 +680,25 @@ def test_hidden_candidates_are_listed_by_name_not_by_rank(
     )
     assert body.index("Zulu Pharma") < body.index("Alpha Bio")
     assert "Sensitivity" in body
+
+
+@pytest.mark.parametrize(
+    "confidence, coverage, says",
+    [
+        ("high", 92.0, ""),
+        (
+            "medium",
+            62.4,
+            "High needs 80 % of the weight scored and 3 submitted scorecards; "
+            "62 % is scored.",
+        ),
+        ("low", 30.0, "Medium needs 50 % of the weight scored; 30 % is."),
+    ],
+)
+def test_a_confidence_says_what_would_raise_it(confidence, coverage, says):
+    from types import SimpleNamespace
+
+    from scorecards.alignment.read import confidence_why
+
+    row = SimpleNamespace(confidence=confidence, coverage=coverage)
+    assert str(confidence_why(row)) == says
