@@ -13,7 +13,16 @@ from ..scoring.curves import validate_curve
 from ..scoring.inputs import KNOWN_SIGNALS, SCORECARD
 
 SCORE_CHOICES = [(i, str(i)) for i in range(1, 6)]
-SIGNAL_CHOICES = [(name, name.replace("_", " ")) for name in KNOWN_SIGNALS]
+SIGNAL_LABELS = {
+    "median_response_days": _("Median days to answer an information request"),
+    "overdue_request_share": _("Share of information requests overdue"),
+    "max_amendment_rounds": _("Most amendment rounds of one agreement"),
+    "median_reviewers_per_round": _("Median reviewers weighing in per round"),
+    "median_decision_days": _("Median days to decide an escalation"),
+    "months_to_signature": _("Months from first engagement to signature"),
+}
+"""How pages name the signals a derived criterion reads (BUNDLE.md "Signals")."""
+SIGNAL_CHOICES = [(name, SIGNAL_LABELS[name]) for name in KNOWN_SIGNALS]
 
 
 class Kind(models.TextChoices):
