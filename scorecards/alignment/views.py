@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cdmo_eval.forms import add_service_error, posted
 from partners.access import Can, get_candidate_for, get_evaluation_for, role_can
+from partners.models import Evaluation
 
 from ..access import reports_allowed, results_sight
 from ..charts import category_chart_svg
@@ -170,7 +171,11 @@ def what_if(request, key):
     evaluation = get_evaluation_for(request.user, key, need)
     plan = selection_plan(evaluation)
     categories = list(PlanCategory.objects.filter(plan=plan))
-    can_save = role_can(evaluation.membership.role, Can.MANAGE)
+    # Weights are final once decided; what-if still shows other weightings.
+    can_save = (
+        role_can(evaluation.membership.role, Can.MANAGE)
+        and evaluation.status != Evaluation.Status.DECIDED
+    )
     form = WhatIfSaveForm(posted(request))
     weights = _weights_from(request.POST or request.GET, categories)
     if request.method == "POST":

@@ -660,3 +660,13 @@ def test_imported_signatures_must_be_over_one_report(closed):
         e.path == "$.decision.signatures" and "their sha256 differ" in e.message
         for e in refused.value.errors
     )
+
+
+def test_what_if_offers_no_saving_once_decided(closed, client):
+    client.force_login(_user("lead"))
+    url = reverse("what_if", args=[closed.key])
+    assert "Save these weights" in client.get(url).content.decode()
+    _decide(closed)
+    page = client.get(url).content.decode()
+    assert "Ranking with these weights" in page
+    assert "Save these weights" not in page
