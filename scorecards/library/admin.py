@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import (
     Category,
     Criterion,
+    PlanCriterion,
     ScaleAnchor,
     Source,
     StandingBand,
@@ -126,7 +127,27 @@ class CriterionAdmin(admin.ModelAdmin):
                 ),
             },
         ),
+        (_("Where it is used"), {"fields": ["used_by"]}),
     ]
+    readonly_fields = ["used_by"]
+
+    @admin.display(description=_("Evaluations using it"))
+    def used_by(self, obj) -> str:
+        """Evaluations whose criteria were copied with this criterion: editing it
+        here changes none of them (each keeps its snapshot)."""
+        if obj.pk is None:
+            return "—"
+        names = list(
+            PlanCriterion.objects.filter(key=obj.key)
+            .order_by("plan__evaluation__name")
+            .values_list("plan__evaluation__name", flat=True)
+            .distinct()
+        )
+        if not names:
+            return _("None yet.")
+        return _("%(names)s (each keeps its own copy; an edit here changes none)") % {
+            "names": ", ".join(names)
+        }
 
 
 class StandingBandFormSet(forms.BaseInlineFormSet):

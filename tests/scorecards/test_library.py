@@ -295,3 +295,28 @@ def test_lead_adjusts_weights_before_scoring_opens(evaluation, member, as_user):
             reason="late",
             by=lead,
         )
+
+
+def test_a_library_criterion_shows_which_evaluations_use_it(db, client):
+    from django.contrib.auth import get_user_model
+
+    from scorecards.models import Criterion, Template
+    from scorecards.setup import services as setup_services
+    from tests.factories import EvaluationFactory
+
+    admin_user = get_user_model().objects.create_superuser("root", password="x" * 12)
+    evaluation = EvaluationFactory(name="ABX drug substance")
+    setup_services.evaluation_snapshot(
+        evaluation=evaluation,
+        template=Template.objects.get(key="biologics"),
+        by=admin_user,
+    )
+    used = Criterion.objects.filter(
+        key__in=evaluation.plans.get().criteria.values("key")
+    ).first()
+    client.force_login(admin_user)
+    page = client.get(
+        reverse("admin:scorecards_criterion_change", args=[used.pk])
+    ).content.decode()
+    assert "Evaluations using it" in page
+    assert "ABX drug substance (each keeps its own copy" in page
