@@ -14,6 +14,7 @@ does not take it (its row is still checked: 405 for everyone signed in).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from partners import services as partners_services
@@ -757,6 +758,27 @@ def _content_type(model) -> int:
     from django.contrib.contenttypes.models import ContentType
 
     return ContentType.objects.get_for_model(model).pk
+
+
+def page_visits(world: World) -> list[tuple[str, str, Route]]:
+    """(role, URL, route) for every GET route outside the admin, as the first role
+    that gets 200 on it; an evaluation's pages also for the decided evaluation.
+    The walks that look at whole pages (valid HTML, phone width) use it."""
+    decided = dataclasses.replace(world, evaluation=world.decided)
+    visits = []
+    for route in ROUTES:
+        if route.get is None or route.name.startswith("admin:"):
+            continue
+        expected = route.expected("get")
+        role = next((r for r in ROLES[:5] if expected[r] == 200), None)
+        if role is None:
+            continue
+        same_evaluation = route.args(world) == [world.evaluation.key]
+        for w in (world, decided) if same_evaluation else (world,):
+            visits.append(
+                (role, reverse(route.name, args=route.args(w)) + route.query, route)
+            )
+    return visits
 
 
 def all_routes() -> list[Route]:

@@ -2,13 +2,10 @@
 the permission table, as the first role that may see it (wide tables scroll in
 their own container)."""
 
-import dataclasses
-
 import pytest
-from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.routes import ROLES, ROUTES, build_world
+from tests.routes import ROLES, build_world, page_visits
 
 PHONE = 390
 
@@ -45,39 +42,25 @@ def test_every_page_fits_a_phone(world, browser, live_server):
             ]
         )
         contexts[role] = context.new_page()
-    decided = dataclasses.replace(world, evaluation=world.decided)
     wide, checked = {}, 0
-    for route in ROUTES:
-        if route.get is None or route.name.startswith("admin:"):
+    for role, url, route in page_visits(world):
+        page = contexts[role]
+        try:
+            response = page.goto(url)
+        except PlaywrightError as error:
+            if "Download is starting" in str(error):
+                continue  # a file, not a page
+            raise
+        if response is None or "text/html" not in response.headers.get(
+            "content-type", ""
+        ):
             continue
-        expected = route.expected("get")
-        role = next((r for r in ROLES[:5] if expected[r] == 200), None)
-        if role is None:
-            continue
-        worlds = (
-            (world, decided)
-            if route.args(world) == [world.evaluation.key]
-            else (world,)
-        )
-        for w in worlds:
-            url = reverse(route.name, args=route.args(w)) + route.query
-            page = contexts[role]
-            try:
-                response = page.goto(url)
-            except PlaywrightError as error:
-                if "Download is starting" in str(error):
-                    continue  # a file, not a page
-                raise
-            if response is None or "text/html" not in response.headers.get(
-                "content-type", ""
-            ):
-                continue
-            # Signed in as the role, the page itself (not the sign-in page).
-            assert route.public or "/accounts/login/" not in page.url, url
-            checked += 1
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > PHONE:
-                wide[url] = width
+        # Signed in as the role, the page itself (not the sign-in page).
+        assert route.public or "/accounts/login/" not in page.url, url
+        checked += 1
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE:
+            wide[url] = width
     print(f"390 px: {checked} pages checked, {len(wide)} wider")
     assert checked > 60
     assert wide == {}

@@ -3,7 +3,6 @@ Java) over the HTML of every GET route of the permission table, as served to
 the first role that may see it, in the world of the table (scoring open) and
 its decided evaluation."""
 
-import dataclasses
 import json
 import os
 import shutil
@@ -12,9 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
-from tests.routes import ROLES, ROUTES, build_world
+from tests.routes import ROLES, build_world, page_visits
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU = Path(
@@ -40,31 +38,15 @@ def _pages(world) -> dict[str, str]:
         clients[role] = Client()
         clients[role].force_login(world.users[role])
     pages = {}
-    decided = dataclasses.replace(world, evaluation=world.decided)
-    for route in ROUTES:
-        if route.get is None or route.name.startswith("admin:"):
+    for role, url, _route in page_visits(world):
+        response = clients[role].get(url)
+        if response.streaming or "text/html" not in response.get("Content-Type", ""):
             continue
-        expected = route.expected("get")
-        role = next((r for r in ROLES[:5] if expected[r] == 200), None)
-        if role is None:
-            continue
-        for w in (
-            (world, decided)
-            if route.args(world) == [world.evaluation.key]
-            else (world,)
+        body = response.content.decode("utf-8", "replace")
+        if response.status_code == 200 and body.lstrip().lower().startswith(
+            "<!doctype html"
         ):
-            url = reverse(route.name, args=route.args(w)) + route.query
-            response = clients[role].get(url)
-            html = "text/html" in response.get("Content-Type", "")
-            if response.streaming or not html:
-                continue
-            body = response.content.decode("utf-8", "replace")
-            if (
-                response.status_code == 200
-                and html
-                and body.lstrip().lower().startswith("<!doctype html")
-            ):
-                pages[url] = body
+            pages[url] = body
     return pages
 
 
