@@ -58,3 +58,23 @@ def submit_small_form(request, form, call, *, done: str, invalid: str) -> None:
             messages.error(request, message)
     else:
         messages.success(request, done)
+
+
+ID_MAX = 2**63 - 1
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of records by id that refuses an id no database column
+    can hold (Django would pass it to the database in an ``IN`` list, which
+    SQLite answers with OverflowError) as an invalid choice, like any unknown id."""
+
+    def _check_values(self, value):
+        for v in value:
+            text = str(v).strip()
+            if text.lstrip("-").isdigit() and abs(int(text)) > ID_MAX:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": text[:20] + "…"},
+                )
+        return super()._check_values(value)

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cdmo_eval.forms import IdsChoiceField
+
 from ..evidence import EVIDENCE_KINDS
 from ..models import Candidate, Contact, CultureInterview, Finding, Site, SiteVisit
 from ..uploads import sniff_upload
@@ -14,7 +16,7 @@ User = get_user_model()
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PersonChoiceField(forms.ModelMultipleChoiceField):
+class PersonChoiceField(IdsChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
 
@@ -108,7 +110,7 @@ def _helper(*layout) -> FormHelper:
 
 
 class InterviewForm(EvidenceForm):
-    interviewees = forms.ModelMultipleChoiceField(
+    interviewees = IdsChoiceField(
         label=_("Interviewees"),
         queryset=Contact.objects.none(),
         help_text=_("The CDMO people you met; their level is shown."),

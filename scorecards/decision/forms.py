@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from cdmo_eval.forms import IdsChoiceField
 from partners.models import Candidate, Membership
 
 from ..models import ReportJob
@@ -49,7 +50,7 @@ class DecisionForm(forms.Form):
             "what everyone signs."
         ),
     )
-    cosigners = forms.ModelMultipleChoiceField(
+    cosigners = IdsChoiceField(
         label=_("Co-signers"),
         queryset=Membership.objects.none(),
         required=False,

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cdmo_eval.forms import IdsChoiceField
+
 from ..models import Template
 
 
@@ -71,7 +73,7 @@ class ConflictForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    candidates = forms.ModelMultipleChoiceField(
+    candidates = IdsChoiceField(
         label=_("Candidates"),
         queryset=None,
         required=False,
