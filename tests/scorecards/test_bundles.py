@@ -12,7 +12,11 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as fuzz_settings
+from hypothesis import strategies as st
 
 from partners.models import Cdmo, Evaluation, Membership, Role
 from scorecards.alignment.inputs import alignment_inputs
@@ -1331,3 +1335,57 @@ def test_bundle_limits_are_settings(lead, as_user, settings):
     settings.BUNDLE_MAX_DEPTH = 3
     response = _upload(as_user(lead), b'{"a": [[{"b": 1}]]}')
     assert "$.a[0][0]: nested deeper than 3 levels" in response.content.decode()
+
+
+# --- the import fuzzed (#21) ---------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**20), max_value=10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=30)
+    | st.sampled_from(["", "acme", "2026-02-30", "lead", "\x00", "i1", "interview:i1"]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _places(doc, path=()):
+    """Every place in ``doc``: (path, container, key)."""
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            yield (*path, k), doc, k
+            yield from _places(v, (*path, k))
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc):
+            yield (*path, i), doc, i
+            yield from _places(v, (*path, i))
+
+
+@fuzz_settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(data=st.data())
+def test_a_mutated_bundle_is_imported_or_refused_never_a_crash(db, data):
+    doc = rich()
+    places = list(_places(doc))
+    for _ in range(data.draw(st.integers(1, 3))):
+        _path, container, key = data.draw(st.sampled_from(places))
+        container[key] = data.draw(JSON_VALUES)
+    before = _counts()
+    try:
+        with transaction.atomic():
+            import_bundle(doc)
+            transaction.set_rollback(True)
+    except InvalidBundle as exc:
+        assert exc.errors
+        assert all(e.path.startswith("$") for e in exc.errors)
+        assert not any("None" in e.message for e in exc.errors), exc.errors
+    assert _counts() == before
