@@ -151,15 +151,19 @@ def confidence_why(row) -> str:
     if row.confidence == "high":
         return ""
     if row.confidence == "medium":
+        if coverage >= HIGH_CONFIDENCE_COVERAGE:
+            return _(
+                "High needs %(n)s submitted scorecards; the weight scored is enough."
+            ) % {"n": HIGH_CONFIDENCE_SCORECARDS}
         return _(
-            "High needs %(cov)s %% of the weight scored and %(n)s submitted "
-            "scorecards; %(now)s %% is scored."
+            "High needs %(cov)s %% of the weight scored (now %(now)s %%) and %(n)s "
+            "submitted scorecards."
         ) % {
             "cov": f"{HIGH_CONFIDENCE_COVERAGE:g}",
             "n": HIGH_CONFIDENCE_SCORECARDS,
             "now": f"{coverage:.0f}",
         }
-    return _("Medium needs %(cov)s %% of the weight scored; %(now)s %% is.") % {
+    return _("Medium needs %(cov)s %% of the weight scored (now %(now)s %%).") % {
         "cov": f"{MEDIUM_CONFIDENCE_COVERAGE:g}",
         "now": f"{coverage:.0f}",
     }

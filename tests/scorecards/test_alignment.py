@@ -689,10 +689,15 @@ def test_hidden_candidates_are_listed_by_name_not_by_rank(
         (
             "medium",
             62.4,
-            "High needs 80 % of the weight scored and 3 submitted scorecards; "
-            "62 % is scored.",
+            "High needs 80 % of the weight scored (now 62 %) and 3 submitted "
+            "scorecards.",
         ),
-        ("low", 30.0, "Medium needs 50 % of the weight scored; 30 % is."),
+        (
+            "medium",
+            100.0,
+            "High needs 3 submitted scorecards; the weight scored is enough.",
+        ),
+        ("low", 30.0, "Medium needs 50 % of the weight scored (now 30 %)."),
     ],
 )
 def test_a_confidence_says_what_would_raise_it(confidence, coverage, says):
