@@ -194,6 +194,7 @@ class VisitForm(EvidenceForm):
             "agenda",
             "observations",
         ]
+        field_classes = {"contact_attendees": IdsChoiceField}
         widgets = {
             "date": DATE,
             "agenda": forms.Textarea(attrs={"rows": 3}),

@@ -35,6 +35,7 @@ VALUES = st.one_of(
             "-1",
             "0",
             "9" * 40,
+            "9223372036854775808",  # 2**63: no integer column holds it
             "1e308",
             "NaN",
             "2026-02-30",
@@ -122,3 +123,23 @@ def test_no_form_answers_a_server_error(world, route):
     post()
     assert len(seen) >= 1
     print(f"{route.name}: {len(seen)} examples, answers {sorted(set(seen))}")
+
+
+@pytest.mark.parametrize(
+    "route_name, field",
+    [
+        ("interview_edit", "interviewees"),
+        ("interview_edit", "interviewers"),
+        ("visit_edit", "contact_attendees"),
+        ("visit_edit", "attendees"),
+    ],
+)
+def test_an_id_no_column_holds_is_an_invalid_choice(world, route_name, field):
+    """What the fuzzing found, pinned: 2**63 in a people field was a 500."""
+    route = next(r for r in ROUTES if r.name == route_name)
+    client = Client()
+    client.force_login(world.users["evaluator"])
+    url = reverse(route.name, args=route.args(world))
+    response = client.post(url, {field: str(2**63)})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
