@@ -37,6 +37,8 @@ def test_procurement_logs_requests_and_rounds_and_sees_the_warning(demo, page, s
     expect(page.get_by_text("The information request is saved.")).to_be_visible()
     page.get_by_role("link", name="Edit Stability data package").click()
     page.get_by_label("Answered").fill("2026-05-07")
+    # Not complete until the answer has come (a new request is never pre-ticked).
+    page.get_by_label("Answer complete").check()
     page.get_by_role("button", name="Save").click()
     requests = page.get_by_role("region", name="Information requests")
     row = requests.get_by_role("row", name="Stability data package")

@@ -12,6 +12,15 @@ PHONE = 390
 
 @pytest.fixture
 def world(transactional_db):
+    # A transactional test before this one flushed the default library that a
+    # migration installs.
+    from django.apps import apps
+
+    from scorecards.library.default import install
+    from scorecards.models import Template
+
+    if not Template.objects.exists():
+        install(apps)
     return build_world()
 
 
