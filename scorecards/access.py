@@ -35,10 +35,10 @@ from partners.access import (
 )
 from partners.models import Candidate, Evaluation, Role
 
+from .decision.selectors import decision_of
 from .library.models import SCORECARD
 from .models import (
     ConflictDeclaration,
-    Decision,
     Kind,
     PlanCriterion,
     ReportJob,
@@ -288,12 +288,6 @@ def get_report_job_for(user, pk: int) -> ReportJob:
 # --- the decision --------------------------------------------------------------------
 
 
-def get_decision_evaluation_for(user, key: str, need: Can = Can.READ) -> Evaluation:
-    """The evaluation ``key`` for its decision page: every member reads it (and may
-    verify a copy); the lead (MANAGE) records it and names co-signers."""
-    return get_evaluation_for(user, key, need)
-
-
 def decision_files_allowed(user, evaluation: Evaluation) -> bool:
     """The report a decision rests on and its signed copy show every rating: those
     who may read reports, and anyone asked to sign (a signer reads what they
@@ -306,13 +300,11 @@ def decision_files_allowed(user, evaluation: Evaluation) -> bool:
 
 
 def get_decision_for(user, key: str, need: Can = Can.READ):
-    """The decision of evaluation ``key`` (404 when none is recorded)."""
-    evaluation = get_decision_evaluation_for(user, key, need)
-    decision = (
-        Decision.objects.select_related("selected__cdmo", "recorded_by", "report")
-        .filter(evaluation=evaluation)
-        .first()
-    )
+    """The decision of evaluation ``key`` (404 when none is recorded). Every
+    member reads it and may verify a copy; the lead (MANAGE) names co-signers and
+    downloads the archive."""
+    evaluation = get_evaluation_for(user, key, need)
+    decision = decision_of(evaluation)
     if decision is None:
         raise Http404("Not found.")
     decision.evaluation = evaluation
@@ -340,6 +332,7 @@ def get_signature_for(user, pk: int):
     )
     if signature is None:
         raise Http404("Not found.")
+    # The evaluation comes back with the signer's membership attached.
     check_evaluation(user, signature.decision.evaluation, Can.READ)
     return signature
 

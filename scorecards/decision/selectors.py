@@ -39,12 +39,13 @@ COVERED = (
 the consensus, the weights and the findings as they were when it was taken."""
 
 
-def earlier_reasons(candidates: list[Candidate]) -> dict[int, str]:
-    """The reason a candidate already declined was declined for."""
+def earlier_reasons(evaluation: Evaluation) -> dict[int, str]:
+    """The reason each candidate already declined was declined for (one query)."""
     out: dict[int, str] = {}
-    declined = [c.pk for c in candidates if c.stage == Candidate.Stage.DECLINED]
     for change in StageChange.objects.filter(
-        candidate_id__in=declined, to_stage=Candidate.Stage.DECLINED
+        candidate__evaluation=evaluation,
+        candidate__stage=Candidate.Stage.DECLINED,
+        to_stage=Candidate.Stage.DECLINED,
     ).order_by("changed_at", "pk"):
         out[change.candidate_id] = change.reason
     return out

@@ -148,7 +148,7 @@ def decision_record(
     if not rationale.strip():
         errors["rationale"] = _("Say why: the rationale is part of the record.")
     reasons: dict[int, str] = {}
-    earlier = earlier_reasons(candidates)
+    earlier = earlier_reasons(evaluation)
     for c in candidates:
         if selected is not None and c.pk == selected.pk:
             continue

@@ -9,12 +9,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cdmo_eval.downloads import private_file_response
 from cdmo_eval.forms import ReasonForm, saved
-from partners.access import Can, may
-from partners.models import Candidate, Evaluation
+from partners.access import Can, get_evaluation_for, may
+from partners.models import Evaluation
 
 from ..access import (
     decision_files_allowed,
-    get_decision_evaluation_for,
     get_decision_files_for,
     get_decision_for,
     get_signature_for,
@@ -23,12 +22,6 @@ from ..history import present
 from ..setup import services as setup_services
 from . import archive, selectors, services
 from .forms import DecisionForm, SignerForm, SignForm, VerifyForm
-
-
-def _earlier(evaluation: Evaluation) -> dict[int, str]:
-    return selectors.earlier_reasons(
-        list(Candidate.objects.filter(evaluation=evaluation))
-    )
 
 
 def _page(request, evaluation, *, status=200, **forms):
@@ -47,7 +40,7 @@ def _page(request, evaluation, *, status=200, **forms):
             context["form"] = forms.get("form") or DecisionForm(
                 evaluation=evaluation,
                 reports=selectors.decision_reports(evaluation),
-                earlier=_earlier(evaluation),
+                earlier=selectors.earlier_reasons(evaluation),
             )
             context["reopen_form"] = forms.get("reopen_form") or ReasonForm()
     else:
@@ -79,18 +72,18 @@ def _page(request, evaluation, *, status=200, **forms):
 
 @require_safe
 def decision(request, key):
-    evaluation = get_decision_evaluation_for(request.user, key)
+    evaluation = get_evaluation_for(request.user, key)
     return _page(request, evaluation)
 
 
 @require_POST
 def decision_record(request, key):
-    evaluation = get_decision_evaluation_for(request.user, key, Can.MANAGE)
+    evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
     form = DecisionForm(
         request.POST,
         evaluation=evaluation,
         reports=selectors.decision_reports(evaluation),
-        earlier=_earlier(evaluation),
+        earlier=selectors.earlier_reasons(evaluation),
     )
     if saved(
         form,
@@ -119,9 +112,7 @@ def decision_record(request, key):
 @require_POST
 def decision_sign(request, pk):
     signature = get_signature_for(request.user, pk)
-    evaluation = get_decision_evaluation_for(
-        request.user, signature.decision.evaluation.key
-    )
+    evaluation = signature.decision.evaluation
     form = SignForm(request.POST)
     if saved(
         form,
@@ -206,7 +197,7 @@ def decision_archive(request, key):
 
 @require_POST
 def scoring_reopen(request, key):
-    evaluation = get_decision_evaluation_for(request.user, key, Can.MANAGE)
+    evaluation = get_evaluation_for(request.user, key, Can.MANAGE)
     form = ReasonForm(request.POST)
     if saved(
         form,
