@@ -185,8 +185,9 @@ class CriterionResult(models.Model):
 
     # Written only by the recompute, from ids of the same transaction, 12,000 at a
     # time: the links are not checked by the database (its deferred checks cost a
-    # third of a recompute), and the unique (result, criterion) index serves
-    # lookups by result. Deletes still cascade, through the ORM.
+    # third of a recompute), and the (result, criterion) key is the one index,
+    # which serves lookups by result. Deletes still cascade, through the ORM.
+    pk = models.CompositePrimaryKey("result", "criterion")
     result = models.ForeignKey(
         AlignmentResult,
         on_delete=models.CASCADE,
@@ -210,13 +211,6 @@ class CriterionResult(models.Model):
     consensus = models.BooleanField(
         default=False, help_text="A consensus rating replaced the mean"
     )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["result", "criterion"], name="criterion_result_unique"
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.result.candidate} · {self.criterion}: {self.score}"

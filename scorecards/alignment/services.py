@@ -1,7 +1,9 @@
 """The services behind the recompute job: requested after any input change,
 coalesced, idempotent. The job's writes carry the user whose change caused it."""
 
+import contextlib
 import datetime as dt
+import gc
 import logging
 import time
 
@@ -124,21 +126,22 @@ def alignment_recompute(
     read_at = timezone.now()
     started = time.perf_counter()
     run = None
-    try:
-        spec, candidates = alignment_inputs(plan, draws=draws)
-        key = fingerprint(spec)
-        current = state.current_run
-        if again or current is None or current.fingerprint != key:
-            result = compute(spec)
-            run = _store(plan, spec, result, key, candidates, started, caused_by_id)
-        elif current.as_of != (as_of := as_of_for(evaluation)):
-            # Nothing moved since the last day it was measured: the same results
-            # hold as of today.
-            AlignmentRun.objects.filter(pk=current.pk).update(as_of=as_of)
-        error = ""
-    except InvalidEvaluation as exc:
-        error = "; ".join(exc.errors) if hasattr(exc, "errors") else str(exc)
-        log.warning("alignment of %s not computed: %s", evaluation.key, error)
+    with _collector_paused():
+        try:
+            spec, candidates = alignment_inputs(plan, draws=draws)
+            key = fingerprint(spec)
+            current = state.current_run
+            if again or current is None or current.fingerprint != key:
+                result = compute(spec)
+                run = _store(plan, spec, result, key, candidates, started, caused_by_id)
+            elif current.as_of != (as_of := as_of_for(evaluation)):
+                # Nothing moved since the last day it was measured: the same results
+                # hold as of today.
+                AlignmentRun.objects.filter(pk=current.pk).update(as_of=as_of)
+            error = ""
+        except InvalidEvaluation as exc:
+            error = "; ".join(exc.errors) if hasattr(exc, "errors") else str(exc)
+            log.warning("alignment of %s not computed: %s", evaluation.key, error)
     AlignmentState.objects.filter(pk=state.pk).update(
         queued_at=None, fresh_as_of=read_at, last_error=error
     )
@@ -147,6 +150,26 @@ def alignment_recompute(
         if _claim(plan_id, timezone.now()):
             enqueue.recompute_alignment(plan_id, state.changed_by_id)
     return run
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector for one recompute.
+
+    At 200 candidates the engine allocates about a million short-lived objects
+    (statistics, rows, flags) that reference counting frees; anything caught in a
+    cycle is collected once the collector resumes. Left on, the collector walks the
+    long-lived heap (Django, the app) again and again while they are allocated,
+    which cost as much as the engine itself (at 200 candidates: the engine took
+    100 ms with it, 47 ms without).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _store(plan, spec, result, key, candidates, started, caused_by_id) -> AlignmentRun:
