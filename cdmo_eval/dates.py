@@ -35,8 +35,8 @@ def implausible(value: dt.date, today: dt.date | None = None) -> str | None:
     if EARLIEST <= value <= last:
         return None
     return _("Enter a date between %(first)s and %(last)s.") % {
-        "first": date_format(EARLIEST, "j M Y"),
-        "last": date_format(last, "j M Y"),
+        "first": date_format(EARLIEST),
+        "last": date_format(last),
     }
 
 
@@ -62,3 +62,15 @@ def clamp(value: dt.date, low: dt.date = dt.date(1900, 1, 1)) -> dt.date:
     charts place implausible dates at the edge instead of failing."""
     high = dt.date(2200, 12, 31)
     return min(max(value, low), high)
+
+
+def shown(value: dt.date | dt.datetime | None) -> str:
+    """A day or a moment as people read it everywhere (`cdmo_eval.formats`): "2 Dec
+    2026", or "2 Dec 2026, 14:05 CET" in the reader's time zone; "" for None."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return date_format(value, "DATETIME_FORMAT")
+    return date_format(value)

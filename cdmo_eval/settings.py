@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "audit",
     "auditlog",
     "cdmo_eval",
+    "accounts",
     "partners",
     "negotiations",
     "scorecards",
@@ -81,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.TimeZoneMiddleware",
     "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -321,6 +323,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
+# One date format and one date-time format everywhere (`cdmo_eval.formats`).
+FORMAT_MODULE_PATH = ["cdmo_eval.formats"]
 USE_TZ = True
 
 # Opt into Django 6.0 behaviour now: scheme-less URLs typed in forms mean https.

@@ -11,6 +11,7 @@ admin.site.site_title = "CDMO evaluation admin"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include(bundle_import_urlpatterns)),  # ahead of partners.urls, see there
     path("", include("partners.urls")),

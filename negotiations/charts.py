@@ -42,7 +42,7 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
 
 def _day(value: dt.date) -> str:
-    return date_format(value, "j M Y")
+    return date_format(value)
 
 
 def _text(x: float, y: float, text: str, *, anchor="middle", cls="", fill=INK, size=12):

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cdmo_eval.dates import plausible_date
+from cdmo_eval.dates import plausible_date, shown
 from cdmo_eval.models import Record
 from partners.models import Candidate
 from partners.uploads import RandomPath
@@ -46,7 +46,7 @@ class Milestone(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.date})"
+        return f"{self.get_kind_display()} ({shown(self.date)})"
 
 
 def _not_before(errors: dict, field: str, later, earlier, message) -> None:
@@ -322,7 +322,9 @@ class SteeringMeeting(Record):
         verbose_name = _("steering-committee meeting")
 
     def __str__(self) -> str:
-        return _("Steering committee, %(date)s") % {"date": self.held or self.planned}
+        return _("Steering committee, %(date)s") % {
+            "date": shown(self.held or self.planned)
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("meeting_edit", kwargs={"pk": self.pk})

@@ -1,6 +1,7 @@
 """What of `partners` the audit trail records, and whose history each is."""
 
 from audit.registry import track
+from cdmo_eval.dates import shown
 
 from .evidence import EVIDENCE_KINDS, kind_of
 from .models import (
@@ -45,7 +46,7 @@ def register() -> None:
             kind.model,
             scope=_of_candidate,
             m2m=(kind.contacts_field, kind.members_field),
-            name=lambda r: f"{kind_of(r).label} {r.key or r.pk} ({r.date})",
+            name=lambda r: f"{kind_of(r).label} {r.key or r.pk} ({shown(r.date)})",
         )
     track(Finding, scope=_of_candidate)
     track(Attachment, scope=_of_attachment)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cdmo_eval.dates import plausible_date
+from cdmo_eval.dates import plausible_date, shown
 from cdmo_eval.models import Record, exactly_one_of
 
 from .evidence import BY_KEY, EVIDENCE_KINDS
@@ -345,7 +345,7 @@ class CultureInterview(Record):
         ordering = ["-date", "-pk"]
 
     def __str__(self) -> str:
-        return _("Interview on %(date)s") % {"date": self.date}
+        return _("Interview on %(date)s") % {"date": shown(self.date)}
 
     def get_absolute_url(self) -> str:
         return reverse("interview_detail", kwargs={"pk": self.pk})
@@ -380,7 +380,7 @@ class SiteVisit(Record):
     def __str__(self) -> str:
         return _("Visit to %(site)s on %(date)s") % {
             "site": self.site.name,
-            "date": self.date,
+            "date": shown(self.date),
         }
 
     def get_absolute_url(self) -> str:

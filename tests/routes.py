@@ -354,6 +354,12 @@ ROUTES: list[Route] = [
         post="200 200 200 200 200 200 302",
     ),
     Route("password_change_done", get="200 200 200 200 200 200 302"),
+    Route(
+        "profile",
+        get="200 200 200 200 200 200 302",
+        post="302 302 302 302 302 302 302",
+        data=lambda w: {"time_zone": "Europe/Berlin"},
+    ),
     Route("password_reset", get="200 " * 7, post="200 " * 7),
     Route("password_reset_done", get="200 " * 7),
     Route(

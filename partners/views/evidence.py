@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
     require_http_methods,
@@ -180,7 +181,7 @@ CSV_COLUMNS = [
     ("Owner", lambda f: f.owner.get_full_name() if f.owner else ""),
     ("Carry into MSA / QA", lambda f: "yes" if f.carry_to_msa else "no"),
     ("Status", lambda f: f.get_status_display()),
-    ("Updated", lambda f: f.updated_at.date().isoformat()),
+    ("Updated", lambda f: timezone.localdate(f.updated_at)),
 ]
 
 

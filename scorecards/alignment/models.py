@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
 
+from cdmo_eval.dates import shown
 from partners.models import Candidate
 
 from ..scoring.sensitivity import ROBUST_P_FIRST
@@ -92,7 +93,7 @@ class AlignmentRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan} @ {self.computed_at:%Y-%m-%d %H:%M}"
+        return f"{self.plan} @ {shown(self.computed_at)}"
 
     @property
     def results(self) -> dict:

@@ -20,7 +20,7 @@ RATIONALE_MAX = 10_000
 class ReportChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, job: ReportJob) -> str:
         subject = job.candidate.cdmo.name if job.candidate_id else _("all candidates")
-        when = date_format(timezone.localtime(job.finished_at), "j M Y, H:i")
+        when = date_format(timezone.localtime(job.finished_at), "DATETIME_FORMAT")
         return f"{job.get_kind_display()}: {subject} · {when}"
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cdmo_eval.dates import plausible_date
+from cdmo_eval.dates import plausible_date, shown
 from partners.models import Candidate, Evaluation
 
 from ..reports.models import ReportJob
@@ -162,7 +162,7 @@ class Signature(models.Model):
         ]
 
     def __str__(self) -> str:
-        state = self.signed_at.isoformat() if self.signed_at else "awaiting"
+        state = shown(self.signed_at) if self.signed_at else "awaiting"
         return f"{self.signer} — {self.meaning} ({state})"
 
     @property

@@ -80,7 +80,7 @@ def _report_rule(evaluation: Evaluation, selected: Candidate | None, report):
         return _(
             "The results are measured as of %(day)s, but a decision is taken as of "
             "today: clear the evaluation's as-of date, then request a new report."
-        ) % {"day": date_format(evaluation.as_of, "j M Y")}
+        ) % {"day": date_format(evaluation.as_of)}
     state, run, _rows = current_results(selection_plan(evaluation))
     stale = _(
         "That report was rendered from earlier inputs than today's results; "

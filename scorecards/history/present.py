@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -63,11 +63,11 @@ def _shown(model, name: str, value) -> str:
         if when is not None:
             if timezone.is_naive(when):
                 when = timezone.make_aware(when, dt.UTC)
-            return date_format(timezone.localtime(when), "j M Y H:i")
+            return date_format(timezone.localtime(when), "DATETIME_FORMAT")
     elif isinstance(field, models.DateField):
         day = parse_date(str(value))
         if day is not None:
-            return date_format(day, "j M Y")
+            return date_format(day)
     return str(value)
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import cdmo_eval
+from cdmo_eval.dates import shown
 from negotiations.selectors import as_of_for, negotiation_overview
 from negotiations.signals import USUAL_MONTHS_TO_SIGNATURE
 from partners.evidence import INTERVIEW, SITE_VISIT, kind_of
@@ -35,7 +36,7 @@ from ..scoring import CULTURE_CATEGORY, FLAG_CODES, ROBUST_P_FIRST
 from ..scoring.flags import DISAGREEMENT_RANGE
 from ..setup.selectors import plan_categories, selection_plan
 
-REPORT_TEMPLATE_VERSION = "2"
+REPORT_TEMPLATE_VERSION = "3"
 """Raise when a report template changes what it shows: a new version never reuses
 a PDF rendered by the old one."""
 
@@ -225,12 +226,12 @@ def _evidence_label(record) -> str:
         levels = sorted({c.get_level_display() for c in record.interviewees.all()})
         who = ", ".join(levels) or _("no contacts recorded")
         return _("Interview %(date)s · %(site)s · %(who)s") % {
-            "date": record.date.isoformat(),
+            "date": shown(record.date),
             "site": site or "—",
             "who": who,
         }
     return _("Visit %(date)s · %(site)s") % {
-        "date": record.date.isoformat(),
+        "date": shown(record.date),
         "site": site,
     }
 

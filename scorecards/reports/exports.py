@@ -15,6 +15,7 @@ XLSX cell holding text is always stored as text, never as a formula.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from cdmo_eval.dates import shown
 from cdmo_eval.spreadsheets import csv_safe
 from partners.models import Evaluation
 from partners.selectors import evaluation_findings
@@ -70,7 +72,7 @@ PLACE_COLUMNS = {"rank", "standing", "p_first", "rank_low", "rank_high"}
 
 def ranking_table(evaluation: Evaluation, sight: Sight) -> Table:
     alignment = current_alignment(evaluation)
-    computed = alignment.run.computed_at.isoformat() if alignment.run else ""
+    computed = alignment.run.computed_at if alignment.run else None
     columns = {
         name: get
         for name, get in RANKING_COLUMNS.items()
@@ -165,8 +167,13 @@ def to_csv(table: Table) -> bytes:
 
 def _text_cells(sheet, values: Sequence, *, bold: bool = False) -> Iterable:
     for value in values:
+        if isinstance(value, dt.datetime):
+            # A spreadsheet's date-time has no zone: the moment reads as on the pages.
+            value = shown(value)
         cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
+        if isinstance(value, dt.date):
+            cell.number_format = "d mmm yyyy"
+        elif isinstance(value, str):
             cell.data_type = "s"  # never a formula, whatever the text starts with
         if bold:
             cell.font = Font(bold=True)

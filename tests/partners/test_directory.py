@@ -354,7 +354,7 @@ def test_detail_shows_facts_culture_sites_and_contacts(as_user, member, cdmo):
         "Mammalian cell culture",
         "3 × 15,000 L",
         "Commercial",
-        "March 5, 2024",
+        "5 Mar 2024",
         "EMA, no critical findings",
         "Jana Meier",
         "Head of QA",

@@ -28,7 +28,7 @@ NOT_AUDITED = {
     # A stage move's own history; the candidate's stage change is audited.
     StageChange,
 }
-OURS = ("partners_", "negotiations_", "scorecards_")
+OURS = ("accounts_", "partners_", "negotiations_", "scorecards_")
 
 
 def _tables():
