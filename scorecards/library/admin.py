@@ -18,6 +18,7 @@ from ..models import (
     TemplateCriterion,
 )
 from ..scoring import Band, validate_bands
+from .curve import CurveField
 
 
 class ScaleAnchorInline(admin.TabularInline):
@@ -61,10 +62,12 @@ class CriterionForm(forms.ModelForm):
         required=False,
         help_text=_("Who may rate a rated criterion; none for derived criteria."),
     )
-    curve = forms.JSONField(
-        required=False,
-        help_text=Criterion._meta.get_field("curve").help_text,
-        widget=forms.TextInput(attrs={"size": 60}),
+    curve = CurveField(
+        label=_("Curve"),
+        help_text=_(
+            "Each point maps a signal value to a score (0–100); between points the "
+            "score is linear, beyond the first and last it stays flat."
+        ),
     )
 
     class Meta:

@@ -320,3 +320,72 @@ def test_a_library_criterion_shows_which_evaluations_use_it(db, client):
     ).content.decode()
     assert "Evaluations using it" in page
     assert "ABX drug substance (each keeps its own copy" in page
+
+
+# --- the curve of a derived criterion, edited as points -----------------------------
+
+
+def _curve_data(form, rows):
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if name not in ("curve", "sources")
+    }
+    data["category"] = form.instance.category_id
+    for i, (x, y) in enumerate(rows):
+        data[f"curve_{2 * i}"], data[f"curve_{2 * i + 1}"] = x, y
+    return data
+
+
+def test_the_admin_shows_a_derived_criterions_curve_as_points_with_a_preview(
+    admin_client,
+):
+    criterion = Criterion.objects.get(signal="median_response_days")
+    html = admin_client.get(
+        reverse("admin:scorecards_criterion_change", args=[criterion.pk])
+    ).content.decode()
+    x, y = criterion.curve[0]
+    assert f'name="curve_0" value="{x:g}"' in html
+    assert f'name="curve_1" value="{y:g}"' in html
+    assert 'aria-label="Point 1: signal value"' in html
+    assert '<svg class="curve-preview"' in html
+    points = ", ".join(f"{a:g} → {b:g}" for a, b in criterion.curve)
+    assert f"Curve: signal value → score: {points}" in html
+    assert "[[" not in html.split('id="id_curve')[1][:2000]  # no raw JSON
+
+
+def test_curve_points_are_saved_in_order_and_empty_rows_left_out():
+    from scorecards.library.admin import CriterionForm
+
+    criterion = Criterion.objects.get(signal="median_response_days")
+    form = CriterionForm(instance=criterion)
+    data = _curve_data(form, [("1", "100"), ("", ""), ("4.5", "60"), ("12", "0")])
+    form = CriterionForm(data, instance=criterion)
+    assert form.is_valid(), form.errors
+    assert form.save().curve == [[1, 100], [4.5, 60], [12, 0]]
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([("1", "100"), ("3", "")], "Point 2 needs both a signal value and a score."),
+        ([("5", "0"), ("2", "100")], "x must increase"),
+        ([("2", "0"), ("2", "100")], "appears twice"),
+        ([("2", "0"), ("4", "150")], "outside 0-100"),
+        ([("2", "0")], "at least two points"),
+    ],
+)
+def test_a_wrong_curve_is_refused_next_to_it_and_keeps_what_was_typed(rows, message):
+    from scorecards.library.admin import CriterionForm
+
+    criterion = Criterion.objects.get(signal="median_response_days")
+    before = list(criterion.curve)
+    form = CriterionForm(
+        _curve_data(CriterionForm(instance=criterion), rows), instance=criterion
+    )
+    assert not form.is_valid()
+    assert message in " ".join(form.errors["curve"])
+    html = str(form["curve"])
+    assert f'name="curve_0" value="{rows[0][0]}"' in html
+    criterion.refresh_from_db()
+    assert criterion.curve == before
