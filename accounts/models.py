@@ -16,6 +16,12 @@ def validate_time_zone(value: str) -> None:
         )
 
 
+class Digest(models.TextChoices):
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly, on Mondays")
+    OFF = "off", _("Off")
+
+
 class Profile(models.Model):
     """One per user, made on first save; a user without one sees the
     installation's defaults."""
@@ -31,6 +37,16 @@ class Profile(models.Model):
         help_text=_(
             "Dates and times on pages, in exports and in e-mails are shown in this "
             "zone. Empty: the installation's."
+        ),
+    )
+    digest = models.CharField(
+        _("reminder e-mails"),
+        max_length=8,
+        choices=Digest.choices,
+        default=Digest.DAILY,
+        help_text=_(
+            "A digest of what is due in the next days or overdue; each item is "
+            "mentioned once as it comes due and once when it is late."
         ),
     )
     updated_at = models.DateTimeField(auto_now=True)

@@ -10,19 +10,26 @@ from cdmo_eval.forms import posted, saved
 from . import services
 from .forms import ProfileForm
 from .middleware import remember_time_zone
-from .models import Profile
+from .models import Digest, Profile
 
 
 @require_http_methods(["GET", "POST"])
 def profile(request):
     current = Profile.objects.filter(user=request.user).first()
     form = ProfileForm(
-        posted(request), initial={"time_zone": current.time_zone if current else ""}
+        posted(request),
+        initial={
+            "time_zone": current.time_zone if current else "",
+            "digest": current.digest if current else Digest.DAILY,
+        },
     )
     if request.method == "POST" and saved(
         form,
         lambda data: services.profile_update(
-            user=request.user, by=request.user, time_zone=data["time_zone"]
+            user=request.user,
+            by=request.user,
+            time_zone=data["time_zone"],
+            digest=data["digest"],
         ),
     ):
         remember_time_zone(request, form.cleaned_data["time_zone"])

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "partners",
     "negotiations",
     "scorecards",
+    "work",
 ]
 
 MIDDLEWARE = [
@@ -233,8 +234,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "scorecards.tasks.refresh_outdated_alignment",
         "schedule": crontab(hour=0, minute=10),
     },
-    "send-overdue-reminders": {
-        "task": "negotiations.tasks.send_overdue_reminders",
+    # Each member's digest of what is due soon or overdue (`work`).
+    "send-reminders": {
+        "task": "work.tasks.send_reminders",
         "schedule": crontab(hour=6, minute=30),
     },
 }
@@ -255,7 +257,7 @@ AUTH_PASSWORD_VALIDATORS = [
     )
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "evaluation_list"
+LOGIN_REDIRECT_URL = "my_work"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include(bundle_import_urlpatterns)),  # ahead of partners.urls, see there
+    path("", include("work.urls")),
     path("", include("partners.urls")),
     path("", include("scorecards.urls")),
     path("", include("negotiations.urls")),

@@ -6,5 +6,7 @@ from . import services
 
 @shared_task
 def send_overdue_reminders() -> int:
-    """Daily (Celery beat): email the owners of newly overdue information requests."""
+    """One e-mail per newly overdue information request. Superseded in the beat
+    schedule by the daily digest (`work.tasks.send_reminders`), which mentions an
+    overdue request once too; kept for installations that call it."""
     return services.overdue_reminders_send(today=timezone.localdate())

@@ -4,7 +4,7 @@ from .evidence import EVIDENCE_KINDS
 from .views import candidates, directory, evaluations, evidence
 
 urlpatterns = [
-    path("", evaluations.evaluation_list, name="evaluation_list"),
+    path("evaluations/", evaluations.evaluation_list, name="evaluation_list"),
     path("evaluations/new/", evaluations.evaluation_create, name="evaluation_create"),
     path(
         "evaluations/<slug:key>/",

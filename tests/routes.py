@@ -358,7 +358,7 @@ ROUTES: list[Route] = [
         "profile",
         get="200 200 200 200 200 200 302",
         post="302 302 302 302 302 302 302",
-        data=lambda w: {"time_zone": "Europe/Berlin"},
+        data=lambda w: {"time_zone": "Europe/Berlin", "digest": "weekly"},
     ),
     Route("password_reset", get="200 " * 7, post="200 " * 7),
     Route("password_reset_done", get="200 " * 7),
@@ -371,6 +371,9 @@ ROUTES: list[Route] = [
     Route("password_reset_complete", get="200 " * 7),
     # --- partners: evaluations and members
     Route("evaluation_list", get="200 200 200 200 200 200 302"),
+    # --- work: what waits for each person
+    Route("my_work", get="200 200 200 200 200 200 302"),
+    Route("work_count", get="200 200 200 200 200 200 302"),
     Route(
         "evaluation_create",
         get="200 403 403 403 200 403 302",

@@ -37,7 +37,9 @@ def test_a_new_user_reads_in_the_installations_zone(as_user, settings):
 def test_choosing_a_zone_saves_it_audited_and_pages_follow(as_user):
     user = UserFactory()
     client = as_user(user)
-    response = client.post(reverse("profile"), {"time_zone": "Asia/Tokyo"})
+    response = client.post(
+        reverse("profile"), {"time_zone": "Asia/Tokyo", "digest": "daily"}
+    )
     assert response.status_code == 302
     assert Profile.objects.get(user=user).time_zone == "Asia/Tokyo"
     entry = AuditEntry.objects.get(object_repr=f"Profile of {user.username}")
@@ -52,7 +54,9 @@ def test_an_unknown_zone_is_refused_next_to_the_field_and_nothing_is_saved(as_us
     user = UserFactory()
     services.profile_update(user=user, by=user, time_zone="Europe/Berlin")
     client = as_user(user)
-    response = client.post(reverse("profile"), {"time_zone": "Mars/Olympus_Mons"})
+    response = client.post(
+        reverse("profile"), {"time_zone": "Mars/Olympus_Mons", "digest": "daily"}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert 'id="error_1_id_time_zone"' in html or "invalid-feedback" in html

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from partners.models import Candidate
 from scorecards.bundles.demo import DEMO_PASSWORD, load_demo
+from scorecards.setup import services as setup_services
+from scorecards.setup.selectors import selection_plan
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from
 # the test body are still synchronous and safe here.
@@ -83,3 +86,20 @@ def sign_in(page):
         return page
 
     return do
+
+
+@pytest.fixture
+def evan_declared(demo):
+    """Northbridge, and the demo's evaluator Evan, who has declared no conflict
+    and has no scorecard for it."""
+    northbridge = Candidate.objects.get(
+        evaluation__key="abx101-ds", cdmo__key="northbridge"
+    )
+    evan = northbridge.evaluation.memberships.get(user__username="evaluator").user
+    setup_services.conflict_declare(
+        plan=selection_plan(northbridge.evaluation),
+        evaluator=evan,
+        candidates=[],
+        text="",
+    )
+    return northbridge, evan

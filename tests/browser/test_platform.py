@@ -3,6 +3,8 @@ from playwright.sync_api import expect
 
 def test_lead_signs_in_and_sees_the_candidates(demo, page, sign_in):
     sign_in("lead")
+    expect(page.get_by_role("heading", name="My work", level=1)).to_be_visible()
+    page.get_by_role("link", name="Evaluations", exact=True).click()
     expect(page.get_by_role("heading", name="Your evaluations")).to_be_visible()
     page.get_by_role("link", name="ABX-101 drug substance").click()
     expect(page.get_by_role("heading", name="ABX-101 drug substance")).to_be_visible()
@@ -13,6 +15,7 @@ def test_lead_signs_in_and_sees_the_candidates(demo, page, sign_in):
 
 def test_outsider_gets_404_on_the_evaluation(demo, page, sign_in):
     sign_in("outsider")
+    page.goto("/evaluations/")
     expect(page.get_by_role("link", name="ZX-220 fill-finish")).to_be_visible()
     expect(page.get_by_text("ABX-101 drug substance")).to_have_count(0)
     response = page.goto("/evaluations/abx101-ds/")

@@ -2,13 +2,10 @@
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from partners.models import Candidate
 from scorecards.models import ConsensusRating, Rating, Scorecard
-from scorecards.setup import services as setup_services
-from scorecards.setup.selectors import selection_plan
 
 
 def _wait_for_saves(page):
@@ -128,23 +125,6 @@ def test_autosave_survives_a_dropped_connection(demo, page, sign_in):
     expect(row.locator(".text-success")).to_be_visible(timeout=15_000)
     sc = Scorecard.objects.get(candidate=northbridge, evaluator__username="evaluator2")
     assert Rating.objects.filter(scorecard=sc).count() == 9
-
-
-@pytest.fixture
-def evan_declared(demo):
-    """Northbridge, and the demo's evaluator Evan, who has declared no conflict
-    and has no scorecard for it."""
-    northbridge = Candidate.objects.get(
-        evaluation__key="abx101-ds", cdmo__key="northbridge"
-    )
-    evan = northbridge.evaluation.memberships.get(user__username="evaluator").user
-    setup_services.conflict_declare(
-        plan=selection_plan(northbridge.evaluation),
-        evaluator=evan,
-        candidates=[],
-        text="",
-    )
-    return northbridge, evan
 
 
 def test_the_checklist_follows_each_row_and_submit_sends_what_is_on_screen(

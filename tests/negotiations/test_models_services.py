@@ -598,12 +598,6 @@ def test_the_daily_task_and_the_command_send_reminders(candidate, member):
     assert len(mail.outbox) == 2
 
 
-def test_the_beat_schedule_runs_the_task_daily(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["send-overdue-reminders"]
-    assert entry["task"] == "negotiations.tasks.send_overdue_reminders"
-    assert entry["schedule"].hour == {6}
-
-
 def test_a_new_request_is_not_complete_before_its_answer(as_user, member, candidate):
     client = as_user(member(Role.PROCUREMENT))
     page = client.get(reverse("request_create", args=[candidate.pk])).content.decode()
