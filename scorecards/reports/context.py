@@ -230,20 +230,28 @@ def _evidence_label(record) -> str:
             "site": site or "—",
             "who": who,
         }
-    return _("Visit %(date)s · %(site)s") % {
+    if kind_of(record) is SITE_VISIT:
+        return _("Visit %(date)s · %(site)s") % {
+            "date": shown(record.date),
+            "site": site,
+        }
+    # Any other evidence kind of the registry, by its own label.
+    return _("%(kind)s %(date)s · %(site)s") % {
+        "kind": kind_of(record).label,
         "date": shown(record.date),
-        "site": site,
+        "site": site or "—",
     }
 
 
-def _culture_matrix(categories, table, interviews, visits):
-    """Culture criteria × the interviews and visits that rated them."""
+def _culture_matrix(categories, table, records):
+    """Culture criteria × the evidence records (interviews, visits, any other kind
+    of the registry) that rated them."""
     culture = next((c for c in categories if c.key == CULTURE_CATEGORY), None)
     if culture is None:
         return [], []
     keys = {c.pk for c in culture.criteria.all()}
     columns: dict[tuple[str, int], object] = {}
-    shown = {(kind_of(r).key, r.pk): r for r in [*interviews, *visits]}
+    shown = {(kind_of(r).key, r.pk): r for r in records}
     cells: dict[int, dict] = {}
     for row in table.rows:
         if row.criterion.pk not in keys:
@@ -322,8 +330,14 @@ def due_diligence_context(candidate: Candidate) -> dict:
         visits,
         key=lambda v: (v.site_id != candidate.bulk_site_id, -v.date.toordinal()),
     )
+    others = [
+        r
+        for kind, rows in evidence.sections()
+        if kind not in (INTERVIEW, SITE_VISIT)
+        for r in rows
+    ]
     culture_headers, culture_lines = _culture_matrix(
-        categories, table, interviews, visits
+        categories, table, [*interviews, *visits, *others]
     )
     teams: dict[str, list] = {}
     for interview in interviews:
@@ -361,7 +375,7 @@ def due_diligence_context(candidate: Candidate) -> dict:
         "signature_late": months is not None and months > USUAL_MONTHS_TO_SIGNATURE[1],
         "table": table,
         "rating_lines": _rating_lines(
-            table, {(kind_of(r).key, r.pk): r for r in [*interviews, *visits]}
+            table, {(kind_of(r).key, r.pk): r for r in [*interviews, *visits, *others]}
         ),
         "run_title": title,
         "toc_entries": [
