@@ -88,7 +88,8 @@ class Rating(models.Model):
     criterion = models.ForeignKey(
         PlanCriterion, on_delete=models.CASCADE, related_name="ratings"
     )
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    # Room for any evidence kind's key (`partners.evidence`), not only today's.
+    source = models.CharField(_("source"), max_length=32, choices=Source.choices)
     scorecard = models.ForeignKey(
         Scorecard,
         on_delete=models.CASCADE,
