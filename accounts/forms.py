@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import Digest
+from .models import Digest, Profile
 from .zones import time_zones
 
 
@@ -16,17 +16,11 @@ class ProfileForm(forms.Form):
         label=_("Time zone"),
         choices=_zone_choices,
         required=False,
-        help_text=_(
-            "Dates and times on pages, in exports and in e-mails are shown in this "
-            "zone. Reports and signed records name the zone of every time they show."
-        ),
+        help_text=Profile._meta.get_field("time_zone").help_text,
     )
     digest = forms.ChoiceField(
         label=_("Reminder e-mails"),
         choices=Digest.choices,
         initial=Digest.DAILY,
-        help_text=_(
-            "A digest of what is due in the next days or overdue; each item is "
-            "mentioned once as it comes due and once when it is late."
-        ),
+        help_text=Profile._meta.get_field("digest").help_text,
     )

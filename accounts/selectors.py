@@ -11,11 +11,3 @@ def time_zone_of(user) -> str:
         Profile.objects.filter(user=user).values_list("time_zone", flat=True).first()
     )
     return chosen or settings.TIME_ZONE
-
-
-def digest_of(user) -> str:
-    """How often ``user`` gets reminder e-mails (daily unless they chose)."""
-    from .models import Digest
-
-    chosen = Profile.objects.filter(user=user).values_list("digest", flat=True).first()
-    return chosen or Digest.DAILY

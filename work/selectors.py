@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from cdmo_eval.dates import shown
 from negotiations.models import Escalation, InformationRequest, SteeringMeeting
 from partners.access import Can, role_can
 from partners.models import Candidate, Evaluation, Finding, Membership, Role
@@ -56,10 +55,6 @@ class Item:
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.due is not None and self.due < today
-
-    @property
-    def due_label(self) -> str:
-        return shown(self.due) if self.due else ""
 
     @property
     def kind_label(self) -> str:

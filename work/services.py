@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import Digest
-from accounts.selectors import digest_of, time_zone_of
+from accounts.models import Digest, Profile
 from cdmo_eval.service import service
 
 from .models import Reminder, WorkSeen
@@ -63,12 +62,18 @@ def reminders_send(*, today: dt.date | None = None) -> int:
         .distinct()
         .order_by("pk")
     )
+    chosen = {
+        user_id: (zone, digest)
+        for user_id, zone, digest in Profile.objects.filter(user__in=users).values_list(
+            "user_id", "time_zone", "digest"
+        )
+    }
     sent = 0
     for user in users:
-        digest = digest_of(user)
+        zone, digest = chosen.get(user.pk, ("", Digest.DAILY))
         if digest == Digest.OFF or (digest == Digest.WEEKLY and today.weekday() != 0):
             continue
-        with timezone.override(zoneinfo.ZoneInfo(time_zone_of(user))):
+        with timezone.override(zoneinfo.ZoneInfo(zone or settings.TIME_ZONE)):
             sent += _send_digest(user, today, today + HORIZON[digest])
     return sent
 
